@@ -1,0 +1,4 @@
+export * from './fits-card';
+export * from './fits-header';
+export * from './fits-reader';
+export * from './fits-writer';
