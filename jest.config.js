@@ -1,0 +1,23 @@
+/** Two projects: colocated unit specs and e2e suites against the real app. */
+const transform = { '^.+\\.ts$': ['@swc/jest'] };
+module.exports = {
+  projects: [
+    {
+      displayName: 'unit',
+      rootDir: 'src',
+      testRegex: '.*\\.spec\\.ts$',
+      moduleFileExtensions: ['js', 'json', 'ts'],
+      transform,
+      testEnvironment: 'node',
+    },
+    {
+      displayName: 'e2e',
+      rootDir: 'test',
+      testRegex: '.*\\.e2e-spec\\.ts$',
+      moduleFileExtensions: ['js', 'json', 'ts'],
+      transform,
+      testEnvironment: 'node',
+      testTimeout: 60000,
+    },
+  ],
+};

@@ -1,0 +1,23 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { AuthModule } from './core/auth/auth.module';
+import { HttpErrorFilter } from './core/errors/http-error.filter';
+import { HealthController } from './core/health/health.controller';
+import { JobsModule } from './core/jobs/jobs.module';
+import { InfraModule } from './infra/infra.module';
+import { DiagnosticsModule } from './modules/diagnostics/diagnostics.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    const domains = config.diagnostics ? [DiagnosticsModule] : [];
+    return {
+      module: AppModule,
+      imports: [ConfigModule.forRoot(config), InfraModule, AuthModule, JobsModule, ...domains],
+      controllers: [HealthController],
+      providers: [{ provide: APP_FILTER, useClass: HttpErrorFilter }],
+    };
+  }
+}

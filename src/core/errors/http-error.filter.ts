@@ -1,0 +1,75 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { AppError } from './app-error';
+
+interface ErrorBody {
+  statusCode: number;
+  code: string;
+  message: string;
+  details?: AppError['details'];
+}
+
+const CODES_BY_STATUS: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  406: 'not_acceptable',
+  409: 'conflict',
+  411: 'length_required',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  416: 'range_not_satisfiable',
+  422: 'unprocessable',
+  429: 'rate_limited',
+  503: 'unavailable',
+};
+
+/** Body-parser and other framework errors that carry a status (malformed JSON, too large). */
+function statusOf(err: unknown): number | undefined {
+  const status = (err as { status?: unknown; statusCode?: unknown })?.status ?? (err as { statusCode?: unknown })?.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 600 ? status : undefined;
+}
+
+function toBody(err: unknown): { body: ErrorBody; headers?: Record<string, string> } {
+  if (err instanceof AppError) {
+    const body: ErrorBody = { statusCode: err.status, code: err.code, message: err.message };
+    if (err.details) body.details = err.details;
+    return { body, headers: err.headers };
+  }
+  if (err instanceof HttpException) {
+    const status = err.getStatus();
+    const message = status === 404 ? 'route not found' : err.message;
+    return { body: { statusCode: status, code: CODES_BY_STATUS[status] ?? 'error', message } };
+  }
+  const status = statusOf(err);
+  if (status !== undefined && status < 500) {
+    if ((err as { type?: string }).type === 'entity.parse.failed') {
+      const details = [{ field: 'body', problem: 'is not valid JSON' }];
+      return { body: { statusCode: 400, code: 'validation_failed', message: 'malformed JSON body', details } };
+    }
+    const message = status === 413 ? 'request body too large' : 'bad request';
+    return { body: { statusCode: status, code: CODES_BY_STATUS[status] ?? 'bad_request', message } };
+  }
+  return { body: { statusCode: 500, code: 'internal', message: 'internal server error' } };
+}
+
+/** The one place that turns errors into the contract's error shape. */
+@Catch()
+export class HttpErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpError');
+
+  catch(err: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') return;
+    const res = host.switchToHttp().getResponse<Response>();
+    const { body, headers } = toBody(err);
+    if (body.statusCode >= 500) this.logger.error(err instanceof Error ? err.stack : String(err));
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    for (const [name, value] of Object.entries(headers ?? {})) res.setHeader(name, value);
+    res.status(body.statusCode).json(body);
+  }
+}

@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+import type { Readable } from 'node:stream';
+import { JobTypePolicy } from '../../config/app-config';
+import { BlobResult, JobResult } from './job.model';
+
+/** What a handler gets for one attempt of one job. */
+export interface JobContext<P = unknown> {
+  readonly id: string;
+  readonly type: string;
+  readonly owner: string;
+  readonly payload: P;
+  /** 1 for the first attempt. */
+  readonly attempt: number;
+  /** Fires on cancel, timeout, shutdown or a lost lease; stop work promptly when it does. */
+  readonly signal: AbortSignal;
+  /** Reports progress; percent never goes backwards within an attempt. */
+  progress(percent: number, stage?: string, message?: string): void;
+  /** Adds a line to the job's log (the last 50 are kept). */
+  log(text: string): void;
+  /** Stores a result file under `jobs/<id>/<filename>`. */
+  storeResult(filename: string, body: Readable | Buffer, contentType: string): Promise<BlobResult>;
+}
+
+/** One handler per job type, registered at boot; the runner calls `run` once per attempt. */
+export interface JobHandler<P = unknown> {
+  readonly type: string;
+  /** Defaults; `<TYPE>_CONCURRENCY`, `<TYPE>_TIMEOUT_S`, `<TYPE>_MAX_ATTEMPTS` override them. */
+  readonly policy: JobTypePolicy;
+  run(ctx: JobContext<P>): Promise<JobResult | void>;
+}
+
+/** Domain modules register their handlers here in `onModuleInit`; the runner reads it at bootstrap. */
+@Injectable()
+export class JobHandlerRegistry {
+  private readonly handlers = new Map<string, JobHandler>();
+
+  register(handler: JobHandler<never>): void {
+    if (this.handlers.has(handler.type)) throw new Error(`duplicate job handler: ${handler.type}`);
+    this.handlers.set(handler.type, handler as JobHandler);
+  }
+
+  get(type: string): JobHandler | undefined {
+    return this.handlers.get(type);
+  }
+
+  all(): JobHandler[] {
+    return [...this.handlers.values()];
+  }
+}

@@ -1,0 +1,113 @@
+/** Job states; values equal names (STYLE.md rule 2). */
+export enum JobState {
+  queued = 'queued',
+  running = 'running',
+  completed = 'completed',
+  failed = 'failed',
+  cancelled = 'cancelled',
+}
+
+export const FINISHED_STATES: readonly JobState[] = [
+  JobState.completed,
+  JobState.failed,
+  JobState.cancelled,
+];
+
+/** A stored blob produced by a job, addressed by its key in the BlobStore. */
+export interface BlobResult {
+  kind: 'blob';
+  key: string;
+  filename: string;
+  contentType: string;
+  bytes: number;
+  sha256: string;
+}
+
+export interface AssetResult {
+  kind: 'asset';
+  assetId: string;
+}
+
+export interface ThumbnailsResult {
+  kind: 'thumbnails';
+  assetIds: string[];
+}
+
+export type JobResult = BlobResult | AssetResult | ThumbnailsResult;
+
+export interface JobError {
+  code: string;
+  message: string;
+  retryable: boolean;
+}
+
+export interface JobLogLine {
+  at: number;
+  text: string;
+}
+
+/**
+ * The persisted job record: the single source of truth, owned by the JobStore.
+ * Times are epoch milliseconds.
+ */
+export interface JobRecord {
+  id: string;
+  type: string;
+  owner: string;
+  state: JobState;
+  priority: number;
+  payload: unknown;
+  progress: number;
+  stage: string;
+  message: string;
+  seq: number;
+  attempt: number;
+  maxAttempts: number;
+  /** Lease expiries that were forgiven (did not use up an attempt). */
+  stalls: number;
+  cancelRequested: boolean;
+  runAfter: number;
+  leaseToken: string | null;
+  leaseExpiresAt: number | null;
+  error: JobError | null;
+  result: JobResult | null;
+  messages: JobLogLine[];
+  idempotencyKey: string | null;
+  requestHash: string | null;
+  createdAt: number;
+  startedAt: number | null;
+  updatedAt: number;
+  finishedAt: number | null;
+  expiresAt: number | null;
+}
+
+export const MAX_LOG_LINES = 50;
+
+export function isFinished(state: JobState): boolean {
+  return FINISHED_STATES.includes(state);
+}
+
+/** The allowed edges of the state machine; every store write is checked against it. */
+const TRANSITIONS: Record<JobState, readonly JobState[]> = {
+  [JobState.queued]: [JobState.running, JobState.cancelled],
+  [JobState.running]: [JobState.queued, JobState.completed, JobState.failed, JobState.cancelled],
+  [JobState.completed]: [],
+  [JobState.failed]: [JobState.queued],
+  [JobState.cancelled]: [JobState.queued],
+};
+
+export function canTransition(from: JobState, to: JobState): boolean {
+  return TRANSITIONS[from].includes(to);
+}
+
+/** States a job may be in for a transition into `to` to be legal. */
+export function sourcesOf(to: JobState): JobState[] {
+  return (Object.keys(TRANSITIONS) as JobState[]).filter((from) => canTransition(from, to));
+}
+
+/** Appends a log line, keeping only the newest MAX_LOG_LINES. */
+export function appendLog(lines: JobLogLine[], text: string, at: number): JobLogLine[] {
+  const next = lines.length >= MAX_LOG_LINES ? lines.slice(lines.length - MAX_LOG_LINES + 1) : lines.slice();
+  next.push({ at, text });
+  return next;
+}

@@ -1,0 +1,25 @@
+import { Logger } from '@nestjs/common';
+import { AuthService } from './core/auth/auth.service';
+import { createApp } from './bootstrap';
+import { loadConfig } from './config/app-config';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    console.error((err as Error).message);
+    process.exit(2);
+  }
+  const app = await createApp(config);
+  await app.listen(config.port, config.host);
+  const url = await app.getUrl();
+  const logger = new Logger('Darkroom');
+  logger.log(`listening on ${url}`);
+  if (!config.production) {
+    const token = app.get(AuthService).sign('admin', true);
+    logger.log(`sign in as the local admin: http://localhost:${config.port}/#token=${token}`);
+  }
+}
+
+void main();
