@@ -1,0 +1,4 @@
+export * from './percentile';
+export * from './stretch-functions';
+export * from './stretch-plane';
+export * from './zscale';
