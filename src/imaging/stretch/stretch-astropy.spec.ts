@@ -47,8 +47,9 @@ describeWithTool(hasAstropy, 'astropy', 'stretches (astropy cross-check)', () =>
   function expectClose(got: Float32Array | number[], want: Array<number | null>, digits: number) {
     expect(got.length).toBe(want.length);
     Array.from(got).forEach((v, i) => {
-      if (want[i] === null) expect(v).toBeNaN();
-      else expect(v).toBeCloseTo(want[i] as number, digits);
+      const w = want[i];
+      if (w === null) expect(v).toBeNaN();
+      else expect(v).toBeCloseTo(w, digits);
     });
   }
 

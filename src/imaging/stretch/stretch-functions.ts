@@ -80,11 +80,15 @@ const CDF_BINS = 65536;
 function binnedCdf(values: Float32Array): StretchFn {
   let min = Infinity;
   let max = -Infinity;
-  for (const v of values) ((min = Math.min(min, v)), (max = Math.max(max, v)));
-  const span = max - min || 1;
+  for (let i = 0; i < values.length; i += 1) {
+    if (values[i] < min) min = values[i];
+    if (values[i] > max) max = values[i];
+  }
+  const scale = CDF_BINS / (max - min || 1);
   const counts = new Float64Array(CDF_BINS + 1);
-  for (const v of values)
-    counts[Math.min(CDF_BINS - 1, Math.floor(((v - min) / span) * CDF_BINS)) + 1] += 1;
+  for (let i = 0; i < values.length; i += 1) {
+    counts[Math.min(CDF_BINS - 1, Math.floor((values[i] - min) * scale)) + 1] += 1;
+  }
   for (let b = 1; b <= CDF_BINS; b += 1) counts[b] += counts[b - 1];
   const last = values.length - 1;
   return (x) => {

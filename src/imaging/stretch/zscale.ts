@@ -59,7 +59,7 @@ function sample(data: Float32Array, n: number): Float64Array {
 /** Iterative line fit with k-sigma rejection; the last fit when enough pixels stay good. */
 function rejectFit(samples: Float64Array, minpix: number, o: Required<ZScaleOptions>) {
   const npix = samples.length;
-  let bad = new Uint8Array(npix);
+  let bad: Uint8Array = new Uint8Array(npix);
   let good = npix;
   let lastGood = npix + 1;
   let fit: { slope: number; intercept: number } | undefined;
@@ -84,7 +84,12 @@ function lineFit(y: Float64Array, bad: Uint8Array): { slope: number; intercept: 
   let n = 0;
   let sx = 0;
   let sy = 0;
-  for (let i = 0; i < y.length; i += 1) if (!bad[i]) ((n += 1), (sx += i), (sy += y[i]));
+  for (let i = 0; i < y.length; i += 1) {
+    if (bad[i]) continue;
+    n += 1;
+    sx += i;
+    sy += y[i];
+  }
   const mx = sx / n;
   const my = sy / n;
   let sxy = 0;
