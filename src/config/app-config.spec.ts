@@ -1,0 +1,39 @@
+import { ConfigError, jobTypePolicy, loadConfig } from './app-config';
+
+describe('loadConfig', () => {
+  it('should apply the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.host).toBe('127.0.0.1');
+    expect(config.queueCapacity).toBe(200);
+    expect(config.userQueueCapacity).toBe(50);
+    expect(config.resultTtlMs).toBe(24 * 3600 * 1000);
+    expect(config.diagnostics).toBe(true);
+  });
+
+  it('should name the variable when a value is wrong', () => {
+    expect(() => loadConfig({ QUEUE_CAPACITY: 'lots' })).toThrow(/QUEUE_CAPACITY/);
+    expect(() => loadConfig({ PORT: '70000' })).toThrow(ConfigError);
+    expect(() => loadConfig({ DIAGNOSTICS: 'maybe' })).toThrow(/DIAGNOSTICS/);
+    expect(() => loadConfig({ MONGO_URL: 'http://x' })).toThrow(/MONGO_URL/);
+  });
+
+  it('should turn diagnostics off in production by default', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }).diagnostics).toBe(false);
+  });
+});
+
+describe('jobTypePolicy', () => {
+  it('should let env override a type policy', () => {
+    const config = loadConfig({ COMPOSITE_CONCURRENCY: '3', COMPOSITE_TIMEOUT_S: '10' });
+    const policy = jobTypePolicy(config, 'composite', { concurrency: 1, timeoutMs: 60_000, maxAttempts: 2 });
+    expect(policy).toEqual({ concurrency: 3, timeoutMs: 10_000, maxAttempts: 2 });
+  });
+
+  it('should reject a bad override naming it', () => {
+    const config = loadConfig({ MOSAIC_MAX_ATTEMPTS: '0' });
+    expect(() => jobTypePolicy(config, 'mosaic', { concurrency: 1, timeoutMs: 1000, maxAttempts: 1 })).toThrow(
+      /MOSAIC_MAX_ATTEMPTS/,
+    );
+  });
+});
