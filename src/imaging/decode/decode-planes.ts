@@ -1,0 +1,89 @@
+import sharp from 'sharp';
+import { ImageDecodeError } from '../errors';
+import { readFits } from '../fits/fits-reader';
+import { Plane } from '../types';
+import { detectFormat } from './detect-format';
+import { DecodeLimits, probeImage } from './probe';
+
+/** Rec. 709 luma weights, applied to stored (not linearised) values. */
+const LUMA = [0.2126, 0.7152, 0.0722];
+
+/**
+ * Decodes any input to one luminance plane in FITS orientation (row 0 = bottom). FITS: physical
+ * values of the first plane. Rasters: samples scaled to [0, 1] (÷255, ÷65535; float TIFF kept as
+ * is), colour reduced to Rec. 709 luma of the stored values, alpha dropped, EXIF orientation applied.
+ */
+export async function decodeLuminance(
+  buffer: Uint8Array,
+  limits: DecodeLimits = {},
+): Promise<Plane> {
+  const planes = await decodePlanes(buffer, limits);
+  return planes.length >= 3 ? luminance(planes) : planes[0];
+}
+
+/** Decodes to one plane per colour channel (alpha dropped), FITS orientation. */
+export async function decodePlanes(
+  buffer: Uint8Array,
+  limits: DecodeLimits = {},
+): Promise<Plane[]> {
+  if (detectFormat(buffer) === 'fits') {
+    await probeImage(buffer, limits); // header-only size check before decoding pixels
+    const { width, height, data } = readFits(buffer);
+    return [{ width, height, data }];
+  }
+  return decodeRaster(buffer, limits);
+}
+
+async function decodeRaster(buffer: Uint8Array, limits: DecodeLimits): Promise<Plane[]> {
+  const info = await probeImage(buffer, limits);
+  const colour = info.channels >= 3;
+  let pipeline = sharp(buffer, { failOn: 'error', limitInputPixels: false, autoOrient: true });
+  if (info.bitDepth === 16) pipeline = pipeline.toColourspace(colour ? 'rgb16' : 'grey16');
+  const depth = info.bitDepth === 8 ? 'uchar' : info.bitDepth === 16 ? 'ushort' : 'float';
+  const { data, info: out } = await pipeline
+    .raw({ depth })
+    .toBuffer({ resolveWithObject: true })
+    .catch((e: unknown) => {
+      throw new ImageDecodeError(`cannot decode ${info.format}: ${(e as Error).message}`);
+    });
+  const samples = typedSamples(data, depth);
+  const scale = depth === 'uchar' ? 1 / 255 : depth === 'ushort' ? 1 / 65535 : 1;
+  const count = colour ? 3 : 1;
+  return Array.from({ length: count }, (_, c) =>
+    deinterleave(samples, out.width, out.height, out.channels, c, scale),
+  );
+}
+
+function typedSamples(data: Buffer, depth: 'uchar' | 'ushort' | 'float'): ArrayLike<number> {
+  // sharp buffers may be unaligned views; copy when a typed view is impossible.
+  const aligned = data.byteOffset % 4 === 0 ? data : Buffer.from(data);
+  if (depth === 'uchar') return aligned;
+  if (depth === 'ushort')
+    return new Uint16Array(aligned.buffer, aligned.byteOffset, aligned.length / 2);
+  return new Float32Array(aligned.buffer, aligned.byteOffset, aligned.length / 4);
+}
+
+/** Extracts channel `c`, scaled, flipping rows so row 0 is the bottom (FITS orientation). */
+function deinterleave(
+  src: ArrayLike<number>,
+  width: number,
+  height: number,
+  stride: number,
+  c: number,
+  scale: number,
+): Plane {
+  const data = new Float32Array(width * height);
+  for (let y = 0; y < height; y += 1) {
+    const from = (height - 1 - y) * width * stride + c;
+    const to = y * width;
+    for (let x = 0; x < width; x += 1) data[to + x] = src[from + x * stride] * scale;
+  }
+  return { width, height, data };
+}
+
+/** Rec. 709 luma of the first three planes, written into the first one to save memory. */
+function luminance(planes: Plane[]): Plane {
+  const [r, g, b] = planes.map((p) => p.data);
+  for (let i = 0; i < r.length; i += 1) r[i] = LUMA[0] * r[i] + LUMA[1] * g[i] + LUMA[2] * b[i];
+  return planes[0];
+}

@@ -1,0 +1,3 @@
+export * from './decode-planes';
+export * from './detect-format';
+export * from './probe';
