@@ -1,0 +1,3 @@
+export * from './color';
+export * from './composite';
+export * from './resample';

@@ -1,0 +1,108 @@
+import sharp from 'sharp';
+import { resampleBilinear } from '../composite/resample';
+import { writeFits } from '../fits/fits-writer';
+import { EncodedImage, OutputFormat } from '../types';
+
+/** How a display-ready image is written. */
+export interface EncodeOptions {
+  format?: OutputFormat;
+  /** JPEG quality 1..100 (90). */
+  quality?: number;
+  /** PNG sample depth (8). */
+  bitDepth?: 8 | 16;
+  /** Output size; with both, the image fits inside width × height keeping its aspect ratio. */
+  width?: number;
+  height?: number;
+}
+
+/** Planes (1 = grey, 3 = RGB) of equal size with display values in [0, 1], FITS orientation. */
+export interface DisplayPlanes {
+  width: number;
+  height: number;
+  planes: Float32Array[];
+}
+
+const CONTENT_TYPES = { png: 'image/png', jpeg: 'image/jpeg', fits: 'application/fits' } as const;
+
+/** Output size that fits inside the requested box, keeping the aspect ratio. */
+export function fitInside(
+  width: number,
+  height: number,
+  maxW?: number,
+  maxH?: number,
+): [number, number] {
+  if (!maxW && !maxH) return [width, height];
+  const scale = Math.min(maxW ? maxW / width : Infinity, maxH ? maxH / height : Infinity);
+  return [Math.max(1, Math.round(width * scale)), Math.max(1, Math.round(height * scale))];
+}
+
+/**
+ * Encodes display planes. PNG/JPEG are flipped vertically (FITS row 1 at the bottom, as ds9 and
+ * astropy `origin='lower'` show it). FITS gets a float32 image or NAXIS3 cube, unflipped.
+ */
+export async function encodeDisplay(
+  image: DisplayPlanes,
+  options: EncodeOptions = {},
+): Promise<EncodedImage> {
+  const format = options.format ?? 'png';
+  const [width, height] = fitInside(image.width, image.height, options.width, options.height);
+  if (format === 'fits') return encodeFitsPlanes(image, width, height);
+  const sixteen = format === 'png' && options.bitDepth === 16;
+  const raw = interleaveFlipped(image, sixteen);
+  const channels = image.planes.length === 3 ? 3 : 1;
+  let pipeline = sharp(raw, { raw: { width: image.width, height: image.height, channels } });
+  if (sixteen) pipeline = pipeline.toColourspace(channels === 3 ? 'rgb16' : 'grey16');
+  if (width !== image.width || height !== image.height)
+    pipeline = pipeline.resize(width, height, { fit: 'fill' });
+  pipeline =
+    format === 'png'
+      ? pipeline.png({ compressionLevel: 3, adaptiveFiltering: false })
+      : pipeline.jpeg({ quality: options.quality ?? 90, mozjpeg: false });
+  const buffer = await pipeline.toBuffer();
+  return { buffer, contentType: CONTENT_TYPES[format], extension: format, width, height };
+}
+
+/** Interleaves planes into 8- or 16-bit samples, top row first, clamping to [0, 1]; NaN → 0. */
+export function interleaveFlipped(
+  image: DisplayPlanes,
+  sixteen: boolean,
+): Uint8Array | Uint16Array {
+  const { width, height, planes } = image;
+  const n = planes.length;
+  const max = sixteen ? 65535 : 255;
+  const out = sixteen ? new Uint16Array(width * height * n) : new Uint8Array(width * height * n);
+  for (let c = 0; c < n; c += 1) {
+    const src = planes[c];
+    for (let y = 0; y < height; y += 1) {
+      const from = (height - 1 - y) * width;
+      let to = y * width * n + c;
+      for (let x = 0; x < width; x += 1, to += n) {
+        const v = src[from + x];
+        out[to] = v > 0 ? (v < 1 ? v * max + 0.5 : max) : 0; // typed array store truncates
+      }
+    }
+  }
+  return out;
+}
+
+function encodeFitsPlanes(image: DisplayPlanes, width: number, height: number): EncodedImage {
+  const planes = image.planes.map(
+    (data) =>
+      resampleBilinear({ width: image.width, height: image.height, data }, width, height).data,
+  );
+  const data = planes.length === 1 ? planes[0] : concat(planes);
+  const buffer = writeFits({ width, height, depth: planes.length, data }, { cards: FITS_CARDS });
+  return { buffer, contentType: CONTENT_TYPES.fits, extension: 'fits', width, height };
+}
+
+const FITS_CARDS = [{ keyword: 'CREATOR', value: 'darkroom', comment: 'Darkroom imaging library' }];
+
+function concat(planes: Float32Array[]): Float32Array {
+  const out = new Float32Array(planes.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const p of planes) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
