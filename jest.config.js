@@ -1,6 +1,7 @@
 /** Two projects: colocated unit specs and e2e suites against the real app. */
 const transform = { '^.+\\.ts$': ['@swc/jest'] };
 module.exports = {
+  testTimeout: 60000,
   projects: [
     {
       displayName: 'unit',

@@ -40,6 +40,11 @@ function toBody(err: unknown): { body: ErrorBody; headers?: Record<string, strin
   }
   if (err instanceof HttpException) {
     const status = err.getStatus();
+    if (status === 400) {
+      // Nest turns body-parser failures (malformed JSON) into a plain 400.
+      const details = [{ field: 'body', problem: err.message }];
+      return { body: { statusCode: 400, code: 'validation_failed', message: 'malformed request body', details } };
+    }
     const message = status === 404 ? 'route not found' : err.message;
     return { body: { statusCode: status, code: CODES_BY_STATUS[status] ?? 'error', message } };
   }
