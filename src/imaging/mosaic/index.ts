@@ -1,0 +1,3 @@
+export * from './mosaic';
+export * from './mosaic-canvas';
+export * from './mosaic-layout';

@@ -1,0 +1,70 @@
+import sharp from 'sharp';
+import { readFits } from '../fits/fits-reader';
+import { writeFits } from '../fits/fits-writer';
+import { CombineMode, addTile, createCanvas, finishCanvas } from './mosaic-canvas';
+import { mosaicImages } from './mosaic';
+
+const tile = (values: number[]) => ({
+  width: values.length,
+  height: 1,
+  data: Float32Array.from(values),
+});
+
+describe('mosaic canvas', () => {
+  it.each<[CombineMode, number[]]>([
+    ['first', [1, 2, 5, NaN]],
+    ['last', [1, 4, 5, NaN]],
+    ['mean', [1, 3, 5, NaN]],
+    ['sum', [1, 6, 5, NaN]],
+    ['min', [1, 2, 5, NaN]],
+    ['max', [1, 4, 5, NaN]],
+  ])('should combine overlaps with %s', (mode, expected) => {
+    const canvas = createCanvas(4, 1, mode);
+    addTile(canvas, tile([1, 2]), { x: 0, y: 0 });
+    addTile(canvas, tile([4, 5]), { x: 1, y: 0 });
+    addTile(canvas, tile([NaN]), { x: 3, y: 0 }); // NaN never covers
+    expect(Array.from(finishCanvas(canvas).data)).toEqual(expected);
+  });
+});
+
+describe('mosaicImages', () => {
+  const a = writeFits({ width: 2, height: 1, data: Float32Array.of(1, 2) });
+  const b = writeFits({ width: 1, height: 1, data: Float32Array.of(9) });
+
+  it('should keep linear values and NaN gaps in FITS output', async () => {
+    const result = await mosaicImages([a, b], { format: 'fits', gap: 1 });
+    expect(result).toMatchObject({ width: 5, height: 1, extension: 'fits' });
+    expect(Array.from(readFits(result.buffer).data)).toEqual([1, 2, NaN, 9, NaN]);
+  });
+
+  it('should place offset tiles and combine them', async () => {
+    const result = await mosaicImages([a, b], {
+      format: 'fits',
+      layout: 'offsets',
+      tiles: [{ x: 0 }, { x: 1 }],
+      combine: 'max',
+    });
+    expect(Array.from(readFits(result.buffer).data)).toEqual([1, 9]);
+  });
+
+  it('should stretch PNG output and paint the background where nothing covers', async () => {
+    const result = await mosaicImages([a, b], {
+      background: '#0000ff',
+      stretch: 'linear',
+      blackPoint: 0,
+      whitePoint: 1,
+      gap: 1,
+    });
+    const { data, info } = await sharp(result.buffer).raw().toBuffer({ resolveWithObject: true });
+    expect(info).toMatchObject({ width: 5, height: 1, channels: 3 });
+    expect(Array.from(data)).toEqual([0, 0, 0, 32, 32, 32, 0, 0, 255, 255, 255, 255, 0, 0, 255]);
+  });
+
+  it('should refuse a canvas above the pixel limit', async () => {
+    await expect(
+      mosaicImages([a, b], { layout: 'offsets', tiles: [{}, { x: 1000 }], maxPixels: 500 }),
+    ).rejects.toMatchObject({
+      code: 'image_too_large',
+    });
+  });
+});

@@ -1,0 +1,78 @@
+import { parseHexColor } from '../composite/color';
+import { decodeLuminance } from '../decode/decode-planes';
+import { DecodeLimits, assertPixels, probeImage } from '../decode/probe';
+import { DisplayPlanes, EncodeOptions, encodeDisplay } from '../encode/encode-image';
+import { InvalidImagingOptionsError } from '../errors';
+import { StretchParams, stretchPlane } from '../stretch/stretch-plane';
+import { EncodedImage, Plane, ProgressFn } from '../types';
+import { CombineMode, addTile, createCanvas, finishCanvas } from './mosaic-canvas';
+import { MosaicLayout, TilePlacement, TileSize, gridLayout, offsetLayout } from './mosaic-layout';
+
+/** Options of a mosaic; `tiles[i]` (offsets) describes input `i`. */
+export interface MosaicOptions extends StretchParams, EncodeOptions, DecodeLimits {
+  layout?: 'grid' | 'offsets';
+  tiles?: Array<Partial<TilePlacement>>;
+  columns?: number;
+  gap?: number;
+  /** `#rrggbb` painted where no tile covers (PNG/JPEG). Absent: grey output, uncovered = black. */
+  background?: string;
+  combine?: CombineMode;
+}
+
+/**
+ * Mosaics encoded inputs (each as its luminance plane). Sizes come from cheap probes, the canvas
+ * is checked against `maxPixels`, then tiles are decoded and added one by one. FITS output keeps
+ * linear float32 values with NaN where nothing covers; PNG/JPEG are stretched as a whole.
+ */
+export async function mosaicImages(
+  inputs: Uint8Array[],
+  options: MosaicOptions = {},
+  onProgress?: ProgressFn,
+): Promise<EncodedImage> {
+  if (inputs.length === 0) throw new InvalidImagingOptionsError('mosaic needs at least one tile');
+  const sizes: TileSize[] = [];
+  for (const input of inputs) sizes.push(await probeImage(input, options));
+  const layout = planLayout(sizes, options);
+  assertPixels(layout.width, layout.height, options);
+  const canvas = createCanvas(layout.width, layout.height, options.combine ?? 'mean');
+  for (let i = 0; i < inputs.length; i += 1) {
+    onProgress?.('decode', (i / inputs.length) * 0.7);
+    addTile(canvas, await decodeLuminance(inputs[i], options), layout.placements[i]);
+  }
+  const plane = finishCanvas(canvas);
+  onProgress?.('stretch', 0.7);
+  const display =
+    options.format === 'fits' ? { ...plane, planes: [plane.data] } : toDisplay(plane, options);
+  onProgress?.('encode', 0.8);
+  const result = await encodeDisplay(display, options);
+  onProgress?.('encode', 1);
+  return result;
+}
+
+/** Grid or offsets layout from the options. */
+export function planLayout(sizes: TileSize[], options: MosaicOptions): MosaicLayout {
+  return options.layout === 'offsets'
+    ? offsetLayout(sizes, options.tiles ?? [])
+    : gridLayout(sizes, options);
+}
+
+/** Stretches the canvas (in place) and paints uncovered pixels with the background. */
+function toDisplay(plane: Plane, options: MosaicOptions): DisplayPlanes {
+  if (!options.background) {
+    return {
+      width: plane.width,
+      height: plane.height,
+      planes: [stretchPlane(plane.data, options, plane.data)],
+    };
+  }
+  const colour = parseHexColor(options.background);
+  const mask = new Uint8Array(plane.data.length);
+  for (let i = 0; i < mask.length; i += 1) mask[i] = plane.data[i] === plane.data[i] ? 0 : 1;
+  const values = stretchPlane(plane.data, options, plane.data);
+  const planes = colour.map((c, k) => {
+    const out = k === 0 ? values : values.slice();
+    for (let i = 0; i < out.length; i += 1) if (mask[i]) out[i] = c;
+    return out;
+  });
+  return { width: plane.width, height: plane.height, planes };
+}
