@@ -8,7 +8,10 @@ import { AppConfig } from './config/app-config';
 import { createValidationPipe } from './core/validation.pipe';
 
 /** Builds the app (also used by tests and benchmarks); the caller listens. */
-export async function createApp(config: AppConfig, logLevels?: LogLevel[]): Promise<INestApplication> {
+export async function createApp(
+  config: AppConfig,
+  logLevels?: LogLevel[],
+): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     logger: logLevels ?? ['log', 'warn', 'error'],
     bodyParser: false,

@@ -19,7 +19,10 @@ describe('Crash recovery (e2e, separate process)', () => {
     server = await ServerProcess.start(env);
     const ids: string[] = [];
     for (let i = 0; i < 10; i++) {
-      const res = await server.request('POST', '/api/diagnostics/jobs', { token, body: { durationMs: 1500, steps: 5, resultBytes: 1000 } });
+      const res = await server.request('POST', '/api/diagnostics/jobs', {
+        token,
+        body: { durationMs: 1500, steps: 5, resultBytes: 1000 },
+      });
       expect(res.status).toBe(202);
       ids.push(res.body.jobId);
     }
@@ -30,11 +33,15 @@ describe('Crash recovery (e2e, separate process)', () => {
     await server.stop('SIGKILL');
 
     server = await ServerProcess.start(env);
-    const jobs = await eventually(async () => {
-      const res = await server!.request('GET', '/api/jobs?limit=100', { token });
-      const done = res.body.items.filter((j: { state: string }) => j.state === 'completed');
-      return done.length === ids.length ? res.body.items : undefined;
-    }, 30_000, 200);
+    const jobs = await eventually(
+      async () => {
+        const res = await server!.request('GET', '/api/jobs?limit=100', { token });
+        const done = res.body.items.filter((j: { state: string }) => j.state === 'completed');
+        return done.length === ids.length ? res.body.items : undefined;
+      },
+      30_000,
+      200,
+    );
 
     expect(jobs.map((j: { id: string }) => j.id).sort()).toEqual([...ids].sort());
     for (const summary of jobs) {
@@ -49,7 +56,8 @@ describe('Crash recovery (e2e, separate process)', () => {
     const interrupted = [];
     for (const id of ids) {
       const job = (await server.request('GET', `/api/jobs/${id}`, { token })).body;
-      if (job.messages.some((m: { text: string }) => m.text === 'lease expired; requeued')) interrupted.push(id);
+      if (job.messages.some((m: { text: string }) => m.text === 'lease expired; requeued'))
+        interrupted.push(id);
     }
     expect(interrupted).toHaveLength(4);
   });
@@ -57,7 +65,10 @@ describe('Crash recovery (e2e, separate process)', () => {
   it('should stop gracefully on SIGTERM and resume the released jobs on restart', async () => {
     await server?.stop('SIGKILL');
     server = await ServerProcess.start({ ...env, SHUTDOWN_GRACE_MS: '200' });
-    const res = await server.request('POST', '/api/diagnostics/jobs', { token, body: { durationMs: 4000, steps: 40 } });
+    const res = await server.request('POST', '/api/diagnostics/jobs', {
+      token,
+      body: { durationMs: 4000, steps: 40 },
+    });
     await eventually(async () => {
       const job = await server!.request('GET', `/api/jobs/${res.body.jobId}`, { token });
       return job.body.state === 'running' ? true : undefined;
@@ -66,10 +77,14 @@ describe('Crash recovery (e2e, separate process)', () => {
     expect(server.child.exitCode === 0 || server.child.signalCode === 'SIGTERM').toBe(true);
 
     server = await ServerProcess.start(env);
-    const job = await eventually(async () => {
-      const r = await server!.request('GET', `/api/jobs/${res.body.jobId}`, { token });
-      return r.body.state === 'completed' ? r.body : undefined;
-    }, 20_000, 200);
+    const job = await eventually(
+      async () => {
+        const r = await server!.request('GET', `/api/jobs/${res.body.jobId}`, { token });
+        return r.body.state === 'completed' ? r.body : undefined;
+      },
+      20_000,
+      200,
+    );
     expect(job.attempt).toBe(1);
     expect(job.messages.map((m: { text: string }) => m.text)).toContain('released for another run');
   });

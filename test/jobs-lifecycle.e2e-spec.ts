@@ -19,7 +19,8 @@ describe('Job lifecycle (e2e)', () => {
 
     it('should answer 429 queue_full with Retry-After and create nothing when full', async () => {
       const alice = t.token('alice');
-      for (let i = 0; i < 3; i++) expect((await submit(t, alice, { durationMs: 0 })).status).toBe(202);
+      for (let i = 0; i < 3; i++)
+        expect((await submit(t, alice, { durationMs: 0 })).status).toBe(202);
       const perUser = await submit(t, alice, { durationMs: 0 });
       expect(perUser.status).toBe(429);
       expect(perUser.body.code).toBe('queue_full');
@@ -32,7 +33,9 @@ describe('Job lifecycle (e2e)', () => {
 
       const all = await t.request('GET', '/api/jobs?all=true', { token: t.token('root', true) });
       expect(all.body.items).toHaveLength(4);
-      const stats = await t.request('GET', '/api/jobs/stats/overview', { token: t.token('root', true) });
+      const stats = await t.request('GET', '/api/jobs/stats/overview', {
+        token: t.token('root', true),
+      });
       expect(stats.body.capacity).toEqual({ limit: 4, waiting: 4 });
     });
 
@@ -57,7 +60,11 @@ describe('Job lifecycle (e2e)', () => {
       const alice = t.token('alice');
       const { body } = await submit(t, alice, { durationMs: 60_000, steps: 600 });
       const job = await t.waitForState(body.jobId, alice, ['failed'], 10_000);
-      expect(job.error).toEqual({ code: 'timeout', message: 'the job ran past its time limit', retryable: true });
+      expect(job.error).toEqual({
+        code: 'timeout',
+        message: 'the job ran past its time limit',
+        retryable: true,
+      });
       expect(job.attempt).toBe(2);
     });
   });
@@ -95,7 +102,9 @@ describe('Job lifecycle (e2e)', () => {
       try {
         const released = await second.request('GET', `/api/jobs/${body.jobId}`, { token: alice });
         expect(['queued', 'running']).toContain(released.body.state);
-        expect(released.body.messages.map((m: { text: string }) => m.text)).toContain('released for another run');
+        expect(released.body.messages.map((m: { text: string }) => m.text)).toContain(
+          'released for another run',
+        );
         await second.request('POST', `/api/jobs/${body.jobId}/cancel`, { token: alice });
         const job = await eventually(async () => {
           const res = await second.request('GET', `/api/jobs/${body.jobId}`, { token: alice });

@@ -33,8 +33,15 @@ describe('Jobs API (e2e)', () => {
       expect(job.state).toBe('completed');
       expect(job.progress).toBe(100);
       expect(job.attempt).toBe(1);
-      expect(job.result).toMatchObject({ kind: 'blob', bytes: 200_000, contentType: 'application/octet-stream' });
-      expect(job.messages.map((m: { text: string }) => m.text)).toEqual(['attempt 1 started', 'completed']);
+      expect(job.result).toMatchObject({
+        kind: 'blob',
+        bytes: 200_000,
+        contentType: 'application/octet-stream',
+      });
+      expect(job.messages.map((m: { text: string }) => m.text)).toEqual([
+        'attempt 1 started',
+        'completed',
+      ]);
 
       const file = await t.request('GET', `/api/jobs/${job.id}/result`, { token: alice });
       expect(file.status).toBe(200);
@@ -43,12 +50,18 @@ describe('Jobs API (e2e)', () => {
       expect(file.headers.get('content-disposition')).toBe('attachment; filename="diagnostic.bin"');
       expect(file.headers.get('etag')).toBe(`"${job.result.sha256}"`);
 
-      const part = await t.request('GET', `/api/jobs/${job.id}/result`, { token: alice, headers: { range: 'bytes=10-19' } });
+      const part = await t.request('GET', `/api/jobs/${job.id}/result`, {
+        token: alice,
+        headers: { range: 'bytes=10-19' },
+      });
       expect(part.status).toBe(206);
       expect(part.headers.get('content-range')).toBe('bytes 10-19/200000');
       expect(part.bytes.equals(file.bytes.subarray(10, 20))).toBe(true);
 
-      const cached = await t.request('GET', `/api/jobs/${job.id}/result`, { token: alice, headers: { 'if-none-match': `"${job.result.sha256}"` } });
+      const cached = await t.request('GET', `/api/jobs/${job.id}/result`, {
+        token: alice,
+        headers: { 'if-none-match': `"${job.result.sha256}"` },
+      });
       expect(cached.status).toBe(304);
     });
 
@@ -60,7 +73,10 @@ describe('Jobs API (e2e)', () => {
       expect(signed.bytes.length).toBe(10);
       const tampered = await t.request('GET', job.result.downloadUrl.replace(/sig=./, 'sig=x'));
       expect(tampered.status).toBe(401);
-      const other = await t.request('GET', job.result.downloadUrl.replace(job.id, '00000000-0000-0000-0000-000000000000'));
+      const other = await t.request(
+        'GET',
+        job.result.downloadUrl.replace(job.id, '00000000-0000-0000-0000-000000000000'),
+      );
       expect(other.status).toBe(401);
     });
 
@@ -79,21 +95,29 @@ describe('Jobs API (e2e)', () => {
       const job = await t.waitForState(body.jobId, alice);
       expect(job.state).toBe('completed');
       expect(job.attempt).toBe(3);
-      expect(job.messages.filter((m: { text: string }) => m.text.startsWith('retry scheduled')).length).toBe(2);
+      expect(
+        job.messages.filter((m: { text: string }) => m.text.startsWith('retry scheduled')).length,
+      ).toBe(2);
     });
 
     it('should fail after maxAttempts and run again on POST retry', async () => {
       const { body } = await submit(alice, { durationMs: 0, failAttempts: 3 });
       const failed = await t.waitForState(body.jobId, alice);
       expect(failed.state).toBe('failed');
-      expect(failed.error).toEqual({ code: 'diagnostic_failure', message: 'planned failure of attempt 3', retryable: true });
+      expect(failed.error).toEqual({
+        code: 'diagnostic_failure',
+        message: 'planned failure of attempt 3',
+        retryable: true,
+      });
       const retry = await t.request('POST', `/api/jobs/${body.jobId}/retry`, { token: alice });
       expect(retry.status).toBe(202);
       expect(retry.body.state).toBe('queued');
       const done = await t.waitForState(body.jobId, alice);
       expect(done.state).toBe('completed');
       expect(done.attempt).toBe(4);
-      expect((await t.request('POST', `/api/jobs/${body.jobId}/retry`, { token: alice })).status).toBe(409);
+      expect(
+        (await t.request('POST', `/api/jobs/${body.jobId}/retry`, { token: alice })).status,
+      ).toBe(409);
     });
   });
 
@@ -131,7 +155,11 @@ describe('Jobs API (e2e)', () => {
       const { body } = await submit(alice, { durationMs: 0, resultBytes: 5 });
       await t.waitForState(body.jobId, alice);
       for (const [method, path] of [
-        ['GET', ''], ['GET', '/result'], ['POST', '/cancel'], ['POST', '/retry'], ['DELETE', ''],
+        ['GET', ''],
+        ['GET', '/result'],
+        ['POST', '/cancel'],
+        ['POST', '/retry'],
+        ['DELETE', ''],
       ]) {
         const res = await t.request(method, `/api/jobs/${body.jobId}${path}`, { token: bob });
         expect([method, path, res.status, res.body.code]).toEqual([method, path, 404, 'not_found']);
@@ -146,7 +174,11 @@ describe('Jobs API (e2e)', () => {
     it('should refuse missing, forged, alg-none and expired tokens with 401', async () => {
       const none = jwt.sign({ sub: 'alice' }, '', { algorithm: 'none' });
       const forged = jwt.sign({ sub: 'alice' }, 'wrong-secret', { algorithm: 'HS256' });
-      const expired = jwt.sign({ sub: 'alice', exp: Math.floor(Date.now() / 1000) - 10 }, 'e2e-secret', { algorithm: 'HS256' });
+      const expired = jwt.sign(
+        { sub: 'alice', exp: Math.floor(Date.now() / 1000) - 10 },
+        'e2e-secret',
+        { algorithm: 'HS256' },
+      );
       for (const token of [undefined, none, forged, expired]) {
         const res = await t.request('GET', '/api/jobs', { token });
         expect(res.status).toBe(401);
@@ -155,7 +187,9 @@ describe('Jobs API (e2e)', () => {
     });
 
     it('should forbid queue pause to non-admins', async () => {
-      expect((await t.request('POST', '/api/admin/queue/pause', { token: alice })).status).toBe(403);
+      expect((await t.request('POST', '/api/admin/queue/pause', { token: alice })).status).toBe(
+        403,
+      );
     });
   });
 
@@ -164,12 +198,17 @@ describe('Jobs API (e2e)', () => {
       const res = await submit(alice, { durationMs: -1, extra: true });
       expect(res.status).toBe(400);
       expect(res.body.code).toBe('validation_failed');
-      expect(res.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['durationMs', 'extra']);
+      expect(res.body.details.map((d: { field: string }) => d.field).sort()).toEqual([
+        'durationMs',
+        'extra',
+      ]);
     });
 
     it('should answer 400 for malformed JSON and never leak a stack', async () => {
       const res = await t.request('POST', '/api/diagnostics/jobs', {
-        token: alice, rawBody: '{"durationMs":', headers: { 'content-type': 'application/json' },
+        token: alice,
+        rawBody: '{"durationMs":',
+        headers: { 'content-type': 'application/json' },
       });
       expect(res.status).toBe(400);
       expect(res.body.code).toBe('validation_failed');
@@ -214,7 +253,9 @@ describe('Jobs API (e2e)', () => {
       }
       const page1 = await t.request('GET', '/api/jobs?limit=3', { token: carol });
       expect(page1.body.items.map((j: { id: string }) => j.id)).toEqual(ids.slice(2).reverse());
-      const page2 = await t.request('GET', `/api/jobs?limit=3&cursor=${page1.body.nextCursor}`, { token: carol });
+      const page2 = await t.request('GET', `/api/jobs?limit=3&cursor=${page1.body.nextCursor}`, {
+        token: carol,
+      });
       expect(page2.body.items.map((j: { id: string }) => j.id)).toEqual(ids.slice(0, 2).reverse());
       expect(page2.body.nextCursor).toBeNull();
     });
@@ -222,8 +263,12 @@ describe('Jobs API (e2e)', () => {
     it('should delete a job and its result', async () => {
       const { body } = await submit(alice, { durationMs: 0, resultBytes: 100 });
       await t.waitForState(body.jobId, alice);
-      expect((await t.request('DELETE', `/api/jobs/${body.jobId}`, { token: alice })).status).toBe(204);
-      expect((await t.request('GET', `/api/jobs/${body.jobId}`, { token: alice })).status).toBe(404);
+      expect((await t.request('DELETE', `/api/jobs/${body.jobId}`, { token: alice })).status).toBe(
+        204,
+      );
+      expect((await t.request('GET', `/api/jobs/${body.jobId}`, { token: alice })).status).toBe(
+        404,
+      );
     });
 
     it('should report counts, capacity, workers and durations', async () => {

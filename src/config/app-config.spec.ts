@@ -26,14 +26,18 @@ describe('loadConfig', () => {
 describe('jobTypePolicy', () => {
   it('should let env override a type policy', () => {
     const config = loadConfig({ COMPOSITE_CONCURRENCY: '3', COMPOSITE_TIMEOUT_S: '10' });
-    const policy = jobTypePolicy(config, 'composite', { concurrency: 1, timeoutMs: 60_000, maxAttempts: 2 });
+    const policy = jobTypePolicy(config, 'composite', {
+      concurrency: 1,
+      timeoutMs: 60_000,
+      maxAttempts: 2,
+    });
     expect(policy).toEqual({ concurrency: 3, timeoutMs: 10_000, maxAttempts: 2 });
   });
 
   it('should reject a bad override naming it', () => {
     const config = loadConfig({ MOSAIC_MAX_ATTEMPTS: '0' });
-    expect(() => jobTypePolicy(config, 'mosaic', { concurrency: 1, timeoutMs: 1000, maxAttempts: 1 })).toThrow(
-      /MOSAIC_MAX_ATTEMPTS/,
-    );
+    expect(() =>
+      jobTypePolicy(config, 'mosaic', { concurrency: 1, timeoutMs: 1000, maxAttempts: 1 }),
+    ).toThrow(/MOSAIC_MAX_ATTEMPTS/);
   });
 });

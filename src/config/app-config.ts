@@ -76,7 +76,8 @@ function s3Config(env: Env): AppConfig['s3'] {
 function mongoUrl(env: Env): string | undefined {
   const url = env.MONGO_URL;
   if (!url) return undefined;
-  if (!/^mongodb(\+srv)?:\/\//.test(url)) throw new ConfigError('MONGO_URL', 'must be a mongodb:// URL');
+  if (!/^mongodb(\+srv)?:\/\//.test(url))
+    throw new ConfigError('MONGO_URL', 'must be a mongodb:// URL');
   return url;
 }
 
@@ -121,11 +122,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
 }
 
 /** Policy for one job type: defaults, overridden by `<TYPE>_CONCURRENCY` etc. */
-export function jobTypePolicy(config: AppConfig, type: string, defaults: JobTypePolicy): JobTypePolicy {
+export function jobTypePolicy(
+  config: AppConfig,
+  type: string,
+  defaults: JobTypePolicy,
+): JobTypePolicy {
   const prefix = type.toUpperCase().replace(/[^A-Z0-9]/g, '_');
   return {
     concurrency: intVar(config.env, `${prefix}_CONCURRENCY`, defaults.concurrency, 1, 1024),
-    timeoutMs: intVar(config.env, `${prefix}_TIMEOUT_S`, defaults.timeoutMs / 1000, 1, 86_400) * 1000,
+    timeoutMs:
+      intVar(config.env, `${prefix}_TIMEOUT_S`, defaults.timeoutMs / 1000, 1, 86_400) * 1000,
     maxAttempts: intVar(config.env, `${prefix}_MAX_ATTEMPTS`, defaults.maxAttempts, 1, 100),
   };
 }

@@ -22,15 +22,15 @@ export class ServerProcess {
       const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 20_000);
       const onData = (chunk: Buffer): void => {
         out += chunk.toString();
-        const match = /listening on (http:\/\/[^\s\x1b]+)/.exec(out);
+        const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
         if (match) {
           clearTimeout(timer);
-          child.stdout!.off('data', onData);
+          child.stdout.off('data', onData);
           resolve(new ServerProcess(child, match[1]));
         }
       };
-      child.stdout!.on('data', onData);
-      child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+      child.stdout.on('data', onData);
+      child.stderr.on('data', (c: Buffer) => (out += c.toString()));
       child.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
     });
   }

@@ -19,7 +19,12 @@ export class TestApp {
 
   static async start(env: Record<string, string> = {}, dataDir?: string): Promise<TestApp> {
     const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'darkroom-e2e-'));
-    const config = loadConfig({ DATA_DIR: dir, AUTH_JWT_SECRET: 'e2e-secret', BACKOFF_BASE_MS: '50', ...env });
+    const config = loadConfig({
+      DATA_DIR: dir,
+      AUTH_JWT_SECRET: 'e2e-secret',
+      BACKOFF_BASE_MS: '50',
+      ...env,
+    });
     const app = await createApp(config, ['error']);
     await app.listen(0, '127.0.0.1');
     const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');

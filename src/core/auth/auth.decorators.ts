@@ -16,8 +16,10 @@ export const AllowSignedLink = (): MethodDecorator => SetMetadata(SIGNED_LINK_RO
 export type AuthedRequest = Request & { principal?: Principal };
 
 /** The authenticated caller, set by AuthGuard. */
-export const CurrentUser = createParamDecorator((_data: unknown, ctx: ExecutionContext): Principal => {
-  const principal = ctx.switchToHttp().getRequest<AuthedRequest>().principal;
-  if (!principal) throw new Error('CurrentUser used on a route without AuthGuard');
-  return principal;
-});
+export const CurrentUser = createParamDecorator(
+  (_data: unknown, ctx: ExecutionContext): Principal => {
+    const principal = ctx.switchToHttp().getRequest<AuthedRequest>().principal;
+    if (!principal) throw new Error('CurrentUser used on a route without AuthGuard');
+    return principal;
+  },
+);

@@ -23,7 +23,10 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
     const query = req.query as Record<string, unknown>;
-    if (this.reflector.get<boolean>(SIGNED_LINK_ROUTE, ctx.getHandler()) && query.sig !== undefined) {
+    if (
+      this.reflector.get<boolean>(SIGNED_LINK_ROUTE, ctx.getHandler()) &&
+      query.sig !== undefined
+    ) {
       if (!this.auth.verifyLink(req.path, query.exp, query.sig)) {
         throw new UnauthorizedError('invalid or expired link');
       }
@@ -38,7 +41,10 @@ export class AuthGuard implements CanActivate {
     const header = req.headers.authorization;
     if (header?.startsWith('Bearer ')) return header.slice(7).trim();
     const query = (req.query as Record<string, unknown>).access_token;
-    if (typeof query === 'string' && this.reflector.get<boolean>(QUERY_TOKEN_ROUTE, ctx.getHandler())) {
+    if (
+      typeof query === 'string' &&
+      this.reflector.get<boolean>(QUERY_TOKEN_ROUTE, ctx.getHandler())
+    ) {
       return query;
     }
     throw new UnauthorizedError();

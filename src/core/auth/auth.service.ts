@@ -21,7 +21,11 @@ export class AuthService {
 
   sign(userId: string, admin = false, expiresInS = 7 * 24 * 3600): string {
     const claims = admin ? { role: 'admin' } : {};
-    return jwt.sign(claims, this.secret, { algorithm: 'HS256', subject: userId, expiresIn: expiresInS });
+    return jwt.sign(claims, this.secret, {
+      algorithm: 'HS256',
+      subject: userId,
+      expiresIn: expiresInS,
+    });
   }
 
   /** Verifies a bearer token; throws UnauthorizedError for none/wrong alg, bad signature, expiry. */

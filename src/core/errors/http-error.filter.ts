@@ -28,7 +28,9 @@ const CODES_BY_STATUS: Record<number, string> = {
 
 /** Body-parser and other framework errors that carry a status (malformed JSON, too large). */
 function statusOf(err: unknown): number | undefined {
-  const status = (err as { status?: unknown; statusCode?: unknown })?.status ?? (err as { statusCode?: unknown })?.statusCode;
+  const status =
+    (err as { status?: unknown; statusCode?: unknown })?.status ??
+    (err as { statusCode?: unknown })?.statusCode;
   return typeof status === 'number' && status >= 400 && status < 600 ? status : undefined;
 }
 
@@ -43,7 +45,14 @@ function toBody(err: unknown): { body: ErrorBody; headers?: Record<string, strin
     if (status === 400) {
       // Nest turns body-parser failures (malformed JSON) into a plain 400.
       const details = [{ field: 'body', problem: err.message }];
-      return { body: { statusCode: 400, code: 'validation_failed', message: 'malformed request body', details } };
+      return {
+        body: {
+          statusCode: 400,
+          code: 'validation_failed',
+          message: 'malformed request body',
+          details,
+        },
+      };
     }
     const message = status === 404 ? 'route not found' : err.message;
     return { body: { statusCode: status, code: CODES_BY_STATUS[status] ?? 'error', message } };
@@ -52,10 +61,19 @@ function toBody(err: unknown): { body: ErrorBody; headers?: Record<string, strin
   if (status !== undefined && status < 500) {
     if ((err as { type?: string }).type === 'entity.parse.failed') {
       const details = [{ field: 'body', problem: 'is not valid JSON' }];
-      return { body: { statusCode: 400, code: 'validation_failed', message: 'malformed JSON body', details } };
+      return {
+        body: {
+          statusCode: 400,
+          code: 'validation_failed',
+          message: 'malformed JSON body',
+          details,
+        },
+      };
     }
     const message = status === 413 ? 'request body too large' : 'bad request';
-    return { body: { statusCode: status, code: CODES_BY_STATUS[status] ?? 'bad_request', message } };
+    return {
+      body: { statusCode: status, code: CODES_BY_STATUS[status] ?? 'bad_request', message },
+    };
   }
   return { body: { statusCode: 500, code: 'internal', message: 'internal server error' } };
 }

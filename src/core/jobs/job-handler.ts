@@ -36,7 +36,7 @@ export class JobHandlerRegistry {
 
   register(handler: JobHandler<never>): void {
     if (this.handlers.has(handler.type)) throw new Error(`duplicate job handler: ${handler.type}`);
-    this.handlers.set(handler.type, handler as JobHandler);
+    this.handlers.set(handler.type, handler);
   }
 
   get(type: string): JobHandler | undefined {

@@ -1,5 +1,9 @@
 import {
-  BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap,
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
 } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, jobTypePolicy, JobTypePolicy } from '../../config/app-config';
 import { BLOB_STORE, BlobStore } from '../storage/blob-store.port';
@@ -60,8 +64,13 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     for (const handler of this.registry.all()) {
       const policy = jobTypePolicy(this.config, handler.type, handler.policy);
       this.workers.set(handler.type, {
-        handler, policy, room: new WaitingRoom(), active: new Map(), claiming: 0,
-        delayed: new Map(), pumpScheduled: false,
+        handler,
+        policy,
+        room: new WaitingRoom(),
+        active: new Map(),
+        claiming: 0,
+        delayed: new Map(),
+        pumpScheduled: false,
       });
     }
     this.unsubscribe = this.events.on((event) => this.onEvent(event));
@@ -75,7 +84,8 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   /** Embedded mode is one node per store: anything still running at boot was orphaned by a crash. */
   private async recoverOnBoot(): Promise<void> {
     if (this.config.mongoUrl) return;
-    for (const record of await this.store.findRunning(100_000)) await this.tracker.recoverStalled(record);
+    for (const record of await this.store.findRunning(100_000))
+      await this.tracker.recoverStalled(record);
   }
 
   private every(ms: number, task: () => Promise<void>): void {
@@ -102,7 +112,8 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
 
   workerLoad(): Record<string, { busy: number; total: number }> {
     const out: Record<string, { busy: number; total: number }> = {};
-    for (const [type, w] of this.workers) out[type] = { busy: w.active.size, total: w.policy.concurrency };
+    for (const [type, w] of this.workers)
+      out[type] = { busy: w.active.size, total: w.policy.concurrency };
     return out;
   }
 
@@ -121,7 +132,8 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     }
     const job = event.job;
     if (job.state === JobState.queued) this.offer(job);
-    else if (job.state === JobState.running && job.cancelRequested) this.abort(job.id, AbortReason.cancel);
+    else if (job.state === JobState.running && job.cancelRequested)
+      this.abort(job.id, AbortReason.cancel);
   }
 
   /** Puts a queued job in its room now, or when its `runAfter` comes. */
@@ -138,7 +150,8 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
       worker.delayed.set(job.id, timer);
       return;
     }
-    if (worker.room.push({ id: job.id, owner: job.owner, priority: job.priority })) this.schedulePump(job.type);
+    if (worker.room.push({ id: job.id, owner: job.owner, priority: job.priority }))
+      this.schedulePump(job.type);
   }
 
   private schedulePump(type: string): void {
@@ -152,7 +165,11 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   }
 
   private pump(worker: TypeWorker): void {
-    while (!this.paused && !this.stopping && worker.active.size + worker.claiming < worker.policy.concurrency) {
+    while (
+      !this.paused &&
+      !this.stopping &&
+      worker.active.size + worker.claiming < worker.policy.concurrency
+    ) {
       const id = worker.room.shift();
       if (id === undefined) return;
       worker.claiming++;
@@ -183,7 +200,10 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   }
 
   private async execute(worker: TypeWorker, run: Run): Promise<void> {
-    const timeout = setTimeout(() => this.abortRun(run, AbortReason.timeout), worker.policy.timeoutMs);
+    const timeout = setTimeout(
+      () => this.abortRun(run, AbortReason.timeout),
+      worker.policy.timeoutMs,
+    );
     let result: JobResult | void = undefined;
     let thrown: unknown;
     let threw = false;
@@ -203,7 +223,10 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     const signal = run.controller.signal;
     return new Promise<T>((resolve, reject) => {
       const onAbort = (): void => {
-        const grace = setTimeout(() => reject(new JobAbortedError(run.reason!)), this.config.jobs.cancelGraceMs);
+        const grace = setTimeout(
+          () => reject(new JobAbortedError(run.reason!)),
+          this.config.jobs.cancelGraceMs,
+        );
         grace.unref();
         work.finally(() => clearTimeout(grace)).catch(() => undefined);
       };
@@ -218,7 +241,8 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     switch (outcome.kind) {
       case 'completed': {
         const done = await this.tracker.complete(id, result);
-        if (done) this.stats.recordCompleted(type, done.finishedAt! - (done.startedAt ?? done.createdAt));
+        if (done)
+          this.stats.recordCompleted(type, done.finishedAt! - (done.startedAt ?? done.createdAt));
         else if (this.tracker.isLive(id)) await this.cancelled(id);
         else await this.blobs.deletePrefix(`jobs/${id}/`);
         return;
@@ -244,7 +268,11 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   private async failOrRetry(record: JobRecord, error: JobError): Promise<void> {
     const live = this.tracker.liveRecord(record.id) ?? record;
     if (error.retryable && live.attempt < live.maxAttempts && !live.cancelRequested) {
-      const delay = backoffDelay(live.attempt, this.config.jobs.backoffBaseMs, this.config.jobs.backoffMaxMs);
+      const delay = backoffDelay(
+        live.attempt,
+        this.config.jobs.backoffBaseMs,
+        this.config.jobs.backoffMaxMs,
+      );
       await this.tracker.requeue(record.id, Date.now() + delay, error, false);
       return;
     }
@@ -256,7 +284,12 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   private contextOf(run: Run): JobContext {
     const { id, type, owner, payload, attempt } = run.record;
     return {
-      id, type, owner, payload, attempt, signal: run.controller.signal,
+      id,
+      type,
+      owner,
+      payload,
+      attempt,
+      signal: run.controller.signal,
       progress: (percent, stage, message) => this.tracker.progress(id, percent, stage, message),
       log: (text) => this.tracker.log(id, text),
       storeResult: async (filename, body, contentType) => {
@@ -313,13 +346,17 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     this.unsubscribe?.();
     for (const w of this.workers.values()) w.delayed.forEach(clearTimeout);
     await this.drain(this.config.jobs.shutdownGraceMs);
-    for (const w of this.workers.values()) for (const run of w.active.values()) this.abortRun(run, AbortReason.shutdown);
+    for (const w of this.workers.values())
+      for (const run of w.active.values()) this.abortRun(run, AbortReason.shutdown);
     await this.drain(this.config.jobs.cancelGraceMs + 2000);
   }
 
   private async drain(ms: number): Promise<void> {
     const until = Date.now() + ms;
-    while (Date.now() < until && [...this.workers.values()].some((w) => w.active.size + w.claiming > 0)) {
+    while (
+      Date.now() < until &&
+      [...this.workers.values()].some((w) => w.active.size + w.claiming > 0)
+    ) {
       await new Promise((r) => setTimeout(r, 20));
     }
   }

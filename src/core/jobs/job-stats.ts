@@ -30,7 +30,6 @@ export class JobStats {
     }
     return out;
   }
-
 }
 
 /** Counts per second over the last 60 seconds, in constant memory. */

@@ -4,7 +4,13 @@ import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { ConflictError, QueueFullError } from '../errors/app-error';
 import { JobEvents, recordEventKind } from './job-events';
 import { appendLog, JobError, JobRecord, JobResult, JobState } from './job.model';
-import { DuplicateIdempotencyKeyError, JOB_STORE, JobGuard, JobPatch, JobStore } from './job-store.port';
+import {
+  DuplicateIdempotencyKeyError,
+  JOB_STORE,
+  JobGuard,
+  JobPatch,
+  JobStore,
+} from './job-store.port';
 import { QueueCounter } from './queue-counter';
 import { RecordCache } from './record-cache';
 
@@ -79,7 +85,10 @@ export class JobTracker {
       return null;
     }
     if (existing.requestHash !== input.requestHash || existing.type !== input.type) {
-      throw new ConflictError('idempotency_conflict', 'Idempotency-Key was used with another request');
+      throw new ConflictError(
+        'idempotency_conflict',
+        'Idempotency-Key was used with another request',
+      );
     }
     return existing;
   }
@@ -87,20 +96,41 @@ export class JobTracker {
   /** Takes a waiting-room slot or throws 429; the caller gives it back if the insert fails. */
   private reserve(owner: string): void {
     if (this.counter.waiting >= this.config.queueCapacity) throw new QueueFullError(5, 'system');
-    if (this.counter.of(owner) >= this.config.userQueueCapacity) throw new QueueFullError(5, 'user');
+    if (this.counter.of(owner) >= this.config.userQueueCapacity)
+      throw new QueueFullError(5, 'user');
     this.counter.add(owner, 1);
   }
 
   private newRecord(input: NewJob): JobRecord {
     const now = Date.now();
     return {
-      id: randomUUID(), type: input.type, owner: input.owner, state: JobState.queued,
-      priority: input.priority ?? 0, payload: input.payload, progress: 0, stage: 'queued',
-      message: '', seq: 1, attempt: 0, maxAttempts: input.maxAttempts, stalls: 0,
-      cancelRequested: false, runAfter: now, leaseToken: null, leaseExpiresAt: null, error: null,
-      result: null, messages: [], idempotencyKey: input.idempotencyKey ?? null,
-      requestHash: input.requestHash ?? null, createdAt: now, startedAt: null, updatedAt: now,
-      finishedAt: null, expiresAt: null,
+      id: randomUUID(),
+      type: input.type,
+      owner: input.owner,
+      state: JobState.queued,
+      priority: input.priority ?? 0,
+      payload: input.payload,
+      progress: 0,
+      stage: 'queued',
+      message: '',
+      seq: 1,
+      attempt: 0,
+      maxAttempts: input.maxAttempts,
+      stalls: 0,
+      cancelRequested: false,
+      runAfter: now,
+      leaseToken: null,
+      leaseExpiresAt: null,
+      error: null,
+      result: null,
+      messages: [],
+      idempotencyKey: input.idempotencyKey ?? null,
+      requestHash: input.requestHash ?? null,
+      createdAt: now,
+      startedAt: null,
+      updatedAt: now,
+      finishedAt: null,
+      expiresAt: null,
     };
   }
 
@@ -132,9 +162,16 @@ export class JobTracker {
         id,
         { states: [JobState.queued], attempt: current.attempt },
         {
-          state: JobState.running, leaseToken: token, leaseExpiresAt: now + leaseMs,
-          attempt: current.attempt + 1, startedAt: now, updatedAt: now, progress: 0,
-          stage: 'starting', message: '', cancelRequested: false,
+          state: JobState.running,
+          leaseToken: token,
+          leaseExpiresAt: now + leaseMs,
+          attempt: current.attempt + 1,
+          startedAt: now,
+          updatedAt: now,
+          progress: 0,
+          stage: 'starting',
+          message: '',
+          cancelRequested: false,
           messages: appendLog(current.messages, `attempt ${current.attempt + 1} started`, now),
         },
       );
@@ -170,14 +207,26 @@ export class JobTracker {
     if (!live || !Number.isFinite(percent)) return;
     const r = live.record;
     const next = Math.min(100, Math.max(r.progress, percent));
-    if (next === r.progress && (stage ?? r.stage) === r.stage && (message ?? r.message) === r.message) return;
+    if (
+      next === r.progress &&
+      (stage ?? r.stage) === r.stage &&
+      (message ?? r.message) === r.message
+    )
+      return;
     r.progress = next;
     if (stage !== undefined) r.stage = stage;
     if (message !== undefined) r.message = message;
     this.touch(live);
     this.events.emit({
-      kind: 'progress', jobId: id, owner: r.owner, state: r.state, progress: r.progress,
-      stage: r.stage, message: r.message, seq: r.seq, updatedAt: r.updatedAt,
+      kind: 'progress',
+      jobId: id,
+      owner: r.owner,
+      state: r.state,
+      progress: r.progress,
+      stage: r.stage,
+      message: r.message,
+      seq: r.seq,
+      updatedAt: r.updatedAt,
     });
   }
 
@@ -212,13 +261,25 @@ export class JobTracker {
     await this.store.update(
       id,
       { states: [JobState.running], leaseToken: live.token },
-      { progress: r.progress, stage: r.stage, message: r.message, messages: r.messages, updatedAt: r.updatedAt },
+      {
+        progress: r.progress,
+        stage: r.stage,
+        message: r.message,
+        messages: r.messages,
+        updatedAt: r.updatedAt,
+      },
       r.seq,
     );
   }
 
   complete(id: string, result: JobResult | null): Promise<JobRecord | null> {
-    return this.finish(id, JobState.completed, { result, progress: 100, stage: 'done', message: '' }, 'completed', true);
+    return this.finish(
+      id,
+      JobState.completed,
+      { result, progress: 100, stage: 'done', message: '' },
+      'completed',
+      true,
+    );
   }
 
   fail(id: string, error: JobError): Promise<JobRecord | null> {
@@ -231,7 +292,12 @@ export class JobTracker {
   }
 
   /** Back to queued after a failed attempt (or a shutdown, which gives the attempt back). */
-  requeue(id: string, runAfter: number, error: JobError | null, giveBack: boolean): Promise<JobRecord | null> {
+  requeue(
+    id: string,
+    runAfter: number,
+    error: JobError | null,
+    giveBack: boolean,
+  ): Promise<JobRecord | null> {
     const live = this.live.get(id);
     const attempt = live ? live.record.attempt - (giveBack ? 1 : 0) : undefined;
     const note = error ? `retry scheduled after ${error.code}` : 'released for another run';
@@ -239,7 +305,11 @@ export class JobTracker {
   }
 
   private async finish(
-    id: string, state: JobState, patch: JobPatch, note: string, unlessCancelRequested = false,
+    id: string,
+    state: JobState,
+    patch: JobPatch,
+    note: string,
+    unlessCancelRequested = false,
   ): Promise<JobRecord | null> {
     const live = this.live.get(id);
     if (!live) return null;
@@ -247,7 +317,12 @@ export class JobTracker {
     const r = live.record;
     const guard: JobGuard = { states: [JobState.running], leaseToken: live.token };
     if (unlessCancelRequested) guard.cancelRequested = false;
-    const record = await this.store.update(id, guard, this.finishPatch(r, state, patch, note), r.seq + 1);
+    const record = await this.store.update(
+      id,
+      guard,
+      this.finishPatch(r, state, patch, note),
+      r.seq + 1,
+    );
     if (record || !unlessCancelRequested) this.live.delete(id);
     if (!record) return null;
     if (state === JobState.queued) this.counter.add(record.owner, 1);
@@ -259,8 +334,14 @@ export class JobTracker {
     const now = Date.now();
     const finished = state !== JobState.queued;
     return {
-      progress: r.progress, stage: r.stage, message: r.message, ...patch, state,
-      leaseToken: null, leaseExpiresAt: null, updatedAt: now,
+      progress: r.progress,
+      stage: r.stage,
+      message: r.message,
+      ...patch,
+      state,
+      leaseToken: null,
+      leaseExpiresAt: null,
+      updatedAt: now,
       messages: appendLog(r.messages, note, now),
       finishedAt: finished ? now : null,
       expiresAt: finished ? now + this.config.resultTtlMs : null,
@@ -270,14 +351,30 @@ export class JobTracker {
   /** Lease expired (crashed node): requeue without using an attempt, twice at most; then fail. */
   async recoverStalled(stale: JobRecord): Promise<JobRecord | null> {
     const now = Date.now();
-    const guard: JobGuard = { states: [JobState.running], leaseToken: stale.leaseToken ?? undefined };
+    const guard: JobGuard = {
+      states: [JobState.running],
+      leaseToken: stale.leaseToken ?? undefined,
+    };
     const base = { leaseToken: null, leaseExpiresAt: null, updatedAt: now };
     const patch: JobPatch =
       stale.stalls >= 2
-        ? { ...base, state: JobState.failed, error: { code: 'stalled', message: 'the job stalled three times', retryable: false },
-            finishedAt: now, expiresAt: now + this.config.resultTtlMs, messages: appendLog(stale.messages, 'failed: stalled', now) }
-        : { ...base, state: JobState.queued, attempt: Math.max(0, stale.attempt - 1), stalls: stale.stalls + 1, runAfter: now,
-            stage: 'queued', messages: appendLog(stale.messages, 'lease expired; requeued', now) };
+        ? {
+            ...base,
+            state: JobState.failed,
+            error: { code: 'stalled', message: 'the job stalled three times', retryable: false },
+            finishedAt: now,
+            expiresAt: now + this.config.resultTtlMs,
+            messages: appendLog(stale.messages, 'failed: stalled', now),
+          }
+        : {
+            ...base,
+            state: JobState.queued,
+            attempt: Math.max(0, stale.attempt - 1),
+            stalls: stale.stalls + 1,
+            runAfter: now,
+            stage: 'queued',
+            messages: appendLog(stale.messages, 'lease expired; requeued', now),
+          };
     const record = await this.store.update(stale.id, guard, patch);
     if (!record) return null;
     if (record.state === JobState.queued) this.counter.add(record.owner, 1);
@@ -300,18 +397,30 @@ export class JobTracker {
     const now = Date.now();
     switch (current.state) {
       case JobState.queued: {
-        const record = await this.store.update(current.id, { states: [JobState.queued] }, {
-          state: JobState.cancelled, stage: 'cancelled', updatedAt: now, finishedAt: now,
-          expiresAt: now + this.config.resultTtlMs, messages: appendLog(current.messages, 'cancelled while queued', now),
-        });
+        const record = await this.store.update(
+          current.id,
+          { states: [JobState.queued] },
+          {
+            state: JobState.cancelled,
+            stage: 'cancelled',
+            updatedAt: now,
+            finishedAt: now,
+            expiresAt: now + this.config.resultTtlMs,
+            messages: appendLog(current.messages, 'cancelled while queued', now),
+          },
+        );
         if (record) this.counter.add(record.owner, -1);
         return record && this.publish(record);
       }
       case JobState.running: {
         if (current.cancelRequested) return current;
         const live = this.live.get(current.id);
-        const record = await this.store.update(current.id, { states: [JobState.running] },
-          { cancelRequested: true, updatedAt: now }, live ? live.record.seq + 1 : 0);
+        const record = await this.store.update(
+          current.id,
+          { states: [JobState.running] },
+          { cancelRequested: true, updatedAt: now },
+          live ? live.record.seq + 1 : 0,
+        );
         if (record && live) Object.assign(live.record, { cancelRequested: true, seq: record.seq });
         return record && this.publish(record);
       }
@@ -325,15 +434,30 @@ export class JobTracker {
   /** A failed or cancelled job goes back to the queue, with at least one more attempt. */
   async retry(id: string): Promise<JobRecord | null> {
     const current = await this.load(id);
-    if (!current || (current.state !== JobState.failed && current.state !== JobState.cancelled)) return null;
+    if (!current || (current.state !== JobState.failed && current.state !== JobState.cancelled))
+      return null;
     this.reserve(current.owner);
     const now = Date.now();
-    const record = await this.store.update(id, { states: [JobState.failed, JobState.cancelled] }, {
-      state: JobState.queued, maxAttempts: Math.max(current.maxAttempts, current.attempt + 1),
-      error: null, result: null, cancelRequested: false, runAfter: now, progress: 0, stage: 'queued',
-      message: '', updatedAt: now, finishedAt: null, expiresAt: null, stalls: 0,
-      messages: appendLog(current.messages, 'retry requested', now),
-    });
+    const record = await this.store.update(
+      id,
+      { states: [JobState.failed, JobState.cancelled] },
+      {
+        state: JobState.queued,
+        maxAttempts: Math.max(current.maxAttempts, current.attempt + 1),
+        error: null,
+        result: null,
+        cancelRequested: false,
+        runAfter: now,
+        progress: 0,
+        stage: 'queued',
+        message: '',
+        updatedAt: now,
+        finishedAt: null,
+        expiresAt: null,
+        stalls: 0,
+        messages: appendLog(current.messages, 'retry requested', now),
+      },
+    );
     if (!record) this.counter.add(current.owner, -1);
     return record && this.publish(record);
   }
@@ -344,7 +468,13 @@ export class JobTracker {
     this.cache.delete(record.id);
     this.live.delete(record.id);
     if (removed && record.state === JobState.queued) this.counter.add(record.owner, -1);
-    if (removed) this.events.emit({ kind: 'deleted', jobId: record.id, owner: record.owner, seq: record.seq + 1 });
+    if (removed)
+      this.events.emit({
+        kind: 'deleted',
+        jobId: record.id,
+        owner: record.owner,
+        seq: record.seq + 1,
+      });
     return removed;
   }
 

@@ -28,7 +28,8 @@ export interface JobView {
   messages?: { at: string; text: string }[];
 }
 
-const iso = (ms: number | null): string | undefined => (ms === null ? undefined : new Date(ms).toISOString());
+const iso = (ms: number | null): string | undefined =>
+  ms === null ? undefined : new Date(ms).toISOString();
 
 /** Maps records to the public snapshot; adds signed download links and admin-only fields. */
 @Injectable()
@@ -37,17 +38,29 @@ export class JobViewMapper {
 
   toView(r: JobRecord, viewer?: Principal, withMessages = false): JobView {
     const view: JobView = {
-      id: r.id, type: r.type, state: r.state, progress: Math.round(r.progress * 100) / 100,
-      stage: r.stage, message: r.message, seq: r.seq, attempt: r.attempt, maxAttempts: r.maxAttempts,
-      priority: r.priority, cancelRequested: r.cancelRequested, createdAt: iso(r.createdAt)!,
-      updatedAt: iso(r.updatedAt)!, startedAt: iso(r.startedAt), finishedAt: iso(r.finishedAt),
+      id: r.id,
+      type: r.type,
+      state: r.state,
+      progress: Math.round(r.progress * 100) / 100,
+      stage: r.stage,
+      message: r.message,
+      seq: r.seq,
+      attempt: r.attempt,
+      maxAttempts: r.maxAttempts,
+      priority: r.priority,
+      cancelRequested: r.cancelRequested,
+      createdAt: iso(r.createdAt)!,
+      updatedAt: iso(r.updatedAt)!,
+      startedAt: iso(r.startedAt),
+      finishedAt: iso(r.finishedAt),
       expiresAt: iso(r.expiresAt),
     };
     if (r.state === JobState.queued && r.runAfter > Date.now()) view.runAfter = iso(r.runAfter);
     if (r.error) view.error = r.error;
     if (r.result) view.result = this.resultView(r);
     if (viewer?.admin) view.owner = r.owner;
-    if (withMessages) view.messages = r.messages.map((m: JobLogLine) => ({ at: iso(m.at)!, text: m.text }));
+    if (withMessages)
+      view.messages = r.messages.map((m: JobLogLine) => ({ at: iso(m.at)!, text: m.text }));
     return view;
   }
 

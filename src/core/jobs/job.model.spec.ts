@@ -1,4 +1,11 @@
-import { appendLog, canTransition, isFinished, JobState, MAX_LOG_LINES, sourcesOf } from './job.model';
+import {
+  appendLog,
+  canTransition,
+  isFinished,
+  JobState,
+  MAX_LOG_LINES,
+  sourcesOf,
+} from './job.model';
 
 describe('job.model', () => {
   describe('canTransition', () => {
@@ -8,7 +15,8 @@ describe('job.model', () => {
     });
 
     it('should never relabel a completed job', () => {
-      for (const to of Object.values(JobState)) expect(canTransition(JobState.completed, to)).toBe(false);
+      for (const to of Object.values(JobState))
+        expect(canTransition(JobState.completed, to)).toBe(false);
     });
 
     it('should let failed and cancelled jobs be retried but not run directly', () => {
@@ -33,7 +41,11 @@ describe('job.model', () => {
   describe('isFinished', () => {
     it('should treat only terminal states as finished', () => {
       expect([JobState.queued, JobState.running].map(isFinished)).toEqual([false, false]);
-      expect([JobState.completed, JobState.failed, JobState.cancelled].map(isFinished)).toEqual([true, true, true]);
+      expect([JobState.completed, JobState.failed, JobState.cancelled].map(isFinished)).toEqual([
+        true,
+        true,
+        true,
+      ]);
     });
   });
 

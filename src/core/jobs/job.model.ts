@@ -107,7 +107,8 @@ export function sourcesOf(to: JobState): JobState[] {
 
 /** Appends a log line, keeping only the newest MAX_LOG_LINES. */
 export function appendLog(lines: JobLogLine[], text: string, at: number): JobLogLine[] {
-  const next = lines.length >= MAX_LOG_LINES ? lines.slice(lines.length - MAX_LOG_LINES + 1) : lines.slice();
+  const next =
+    lines.length >= MAX_LOG_LINES ? lines.slice(lines.length - MAX_LOG_LINES + 1) : lines.slice();
   next.push({ at, text });
   return next;
 }

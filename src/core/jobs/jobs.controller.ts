@@ -1,4 +1,14 @@
-import { Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import {
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
 import type { Response } from 'express';
 import { AllowSignedLink, CurrentUser } from '../auth/auth.decorators';
 import { Principal } from '../auth/principal';
@@ -27,7 +37,11 @@ export class JobsController {
   }
 
   @Post(':id/cancel')
-  async cancel(@CurrentUser() user: Principal, @Param('id') id: string, @Res({ passthrough: true }) res: Response) {
+  async cancel(
+    @CurrentUser() user: Principal,
+    @Param('id') id: string,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     const { status, job } = await this.jobs.cancel(user, id);
     res.status(status);
     return job;

@@ -12,7 +12,15 @@ import { JobsService } from './jobs.service';
 @Global()
 @Module({
   controllers: [JobsController, AdminQueueController],
-  providers: [JobEvents, JobHandlerRegistry, JobTracker, JobRunner, JobReaper, JobViewMapper, JobsService],
+  providers: [
+    JobEvents,
+    JobHandlerRegistry,
+    JobTracker,
+    JobRunner,
+    JobReaper,
+    JobViewMapper,
+    JobsService,
+  ],
   exports: [JobEvents, JobHandlerRegistry, JobTracker, JobRunner, JobViewMapper, JobsService],
 })
 export class JobsModule {}

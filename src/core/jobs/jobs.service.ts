@@ -3,7 +3,13 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { Principal } from '../auth/principal';
-import { AppError, ConflictError, NotFoundError, ResultExpiredError, ValidationError } from '../errors/app-error';
+import {
+  AppError,
+  ConflictError,
+  NotFoundError,
+  ResultExpiredError,
+  ValidationError,
+} from '../errors/app-error';
 import { BLOB_STORE, BlobStore } from '../storage/blob-store.port';
 import { JobRecord, JobState } from './job.model';
 import { JobRunner } from './job-runner.service';
@@ -43,19 +49,39 @@ export class JobsService {
   ) {}
 
   /** Persists and queues a job of a registered type; same Idempotency-Key + body → same job. */
-  async submit(user: Principal, type: string, payload: unknown, options: SubmitOptions = {}): Promise<Accepted> {
+  async submit(
+    user: Principal,
+    type: string,
+    payload: unknown,
+    options: SubmitOptions = {},
+  ): Promise<Accepted> {
     const policy = this.runner.policyOf(type);
     if (!policy) throw new NotFoundError(`job type ${type}`);
     const key = options.idempotencyKey;
     if (key !== undefined && (key.length === 0 || key.length > 200)) {
-      throw new ValidationError([{ field: 'Idempotency-Key', problem: 'must be 1 to 200 characters' }]);
+      throw new ValidationError([
+        { field: 'Idempotency-Key', problem: 'must be 1 to 200 characters' },
+      ]);
     }
-    const requestHash = key ? createHash('sha256').update(`${type}\n${JSON.stringify(payload)}`).digest('hex') : undefined;
+    const requestHash = key
+      ? createHash('sha256')
+          .update(`${type}\n${JSON.stringify(payload)}`)
+          .digest('hex')
+      : undefined;
     const { job } = await this.tracker.create({
-      type, owner: user.userId, payload, maxAttempts: policy.maxAttempts, priority: options.priority,
-      idempotencyKey: key, requestHash,
+      type,
+      owner: user.userId,
+      payload,
+      maxAttempts: policy.maxAttempts,
+      priority: options.priority,
+      idempotencyKey: key,
+      requestHash,
     });
-    return { jobId: job.id, state: job.state, links: { self: `/api/jobs/${job.id}`, result: `/api/jobs/${job.id}/result` } };
+    return {
+      jobId: job.id,
+      state: job.state,
+      links: { self: `/api/jobs/${job.id}`, result: `/api/jobs/${job.id}/result` },
+    };
   }
 
   /** A job the user may see; anyone else's is 404 (no existence leak). */
@@ -69,28 +95,42 @@ export class JobsService {
     return this.views.toView(await this.owned(user, id), user, true);
   }
 
-  async list(user: Principal, query: ListJobsQuery): Promise<{ items: JobView[]; nextCursor: string | null }> {
+  async list(
+    user: Principal,
+    query: ListJobsQuery,
+  ): Promise<{ items: JobView[]; nextCursor: string | null }> {
     const limit = query.limit ?? 20;
     const owner = user.admin && query.all ? undefined : user.userId;
     const records = await this.store.list({
-      owner, state: query.state, type: query.type, limit: limit + 1, cursor: decodeCursor(query.cursor),
+      owner,
+      state: query.state,
+      type: query.type,
+      limit: limit + 1,
+      cursor: decodeCursor(query.cursor),
     });
     const page = records.slice(0, limit);
     const last = page[page.length - 1];
     const nextCursor = records.length > limit && last ? encodeCursor(last) : null;
-    return { items: page.map((r) => this.views.toView(this.tracker.liveRecord(r.id) ?? r, user)), nextCursor };
+    return {
+      items: page.map((r) => this.views.toView(this.tracker.liveRecord(r.id) ?? r, user)),
+      nextCursor,
+    };
   }
 
   async cancel(user: Principal, id: string): Promise<{ status: 200 | 202; job: JobView }> {
     await this.owned(user, id);
     const record = await this.tracker.requestCancel(id);
-    return { status: record.state === JobState.cancelled ? 200 : 202, job: this.views.toView(record, user) };
+    return {
+      status: record.state === JobState.cancelled ? 200 : 202,
+      job: this.views.toView(record, user),
+    };
   }
 
   async retry(user: Principal, id: string): Promise<JobView> {
     const current = await this.owned(user, id);
     const record = await this.tracker.retry(id);
-    if (!record) throw new ConflictError('job_not_retryable', `a ${current.state} job cannot be retried`);
+    if (!record)
+      throw new ConflictError('job_not_retryable', `a ${current.state} job cannot be retried`);
     return this.views.toView(record, user);
   }
 
@@ -101,13 +141,24 @@ export class JobsService {
     await this.tracker.remove(record);
   }
 
-  async result(user: Principal, id: string, rangeHeader?: string, ifNoneMatch?: string): Promise<ResultDownload> {
-    const record = user.signedPath === `/api/jobs/${id}/result` ? await this.signedRecord(id) : await this.owned(user, id);
-    if (record.state !== JobState.completed) throw new ConflictError('job_not_completed', `the job is ${record.state}`);
+  async result(
+    user: Principal,
+    id: string,
+    rangeHeader?: string,
+    ifNoneMatch?: string,
+  ): Promise<ResultDownload> {
+    const record =
+      user.signedPath === `/api/jobs/${id}/result`
+        ? await this.signedRecord(id)
+        : await this.owned(user, id);
+    if (record.state !== JobState.completed)
+      throw new ConflictError('job_not_completed', `the job is ${record.state}`);
     const result = record.result;
     if (!result) throw new AppError(404, 'no_result', 'the job produced no result file');
-    if (result.kind === 'asset') return { kind: 'redirect', location: `/api/assets/${result.assetId}` };
-    if (result.kind === 'thumbnails') return { kind: 'redirect', location: `/api/assets/${result.assetIds[0]}/thumbnail` };
+    if (result.kind === 'asset')
+      return { kind: 'redirect', location: `/api/assets/${result.assetId}` };
+    if (result.kind === 'thumbnails')
+      return { kind: 'redirect', location: `/api/assets/${result.assetIds[0]}/thumbnail` };
     if (record.expiresAt !== null && record.expiresAt < Date.now()) throw new ResultExpiredError();
     const info = await this.blobs.head(result.key);
     if (!info) throw new ResultExpiredError();
@@ -115,7 +166,9 @@ export class JobsService {
     if (ifNoneMatch === etag) return { kind: 'not-modified', etag };
     const range = parseRange(rangeHeader, info.bytes);
     const headers: Record<string, string> = {
-      'Content-Type': result.contentType, ETag: etag, 'Accept-Ranges': 'bytes',
+      'Content-Type': result.contentType,
+      ETag: etag,
+      'Accept-Ranges': 'bytes',
       'Content-Disposition': `attachment; filename="${result.filename.replace(/["\\\r\n]/g, '_')}"`,
       'Content-Length': String(range ? range.end - range.start + 1 : info.bytes),
     };
@@ -139,9 +192,13 @@ export class JobsService {
       (byType[type] ??= emptyCounts())[state] += count;
     }
     return {
-      counts, byType, capacity: { limit: this.config.queueCapacity, waiting: this.tracker.counter.waiting },
-      workers: this.runner.workerLoad(), paused: this.runner.isPaused,
-      throughput: this.runner.stats.throughput(), durations: this.runner.stats.percentiles(),
+      counts,
+      byType,
+      capacity: { limit: this.config.queueCapacity, waiting: this.tracker.counter.waiting },
+      workers: this.runner.workerLoad(),
+      paused: this.runner.isPaused,
+      throughput: this.runner.stats.throughput(),
+      durations: this.runner.stats.percentiles(),
     };
   }
 
@@ -162,7 +219,10 @@ function encodeCursor(r: JobRecord): string {
 function decodeCursor(cursor?: string): { createdAt: number; id: string } | undefined {
   if (cursor === undefined) return undefined;
   try {
-    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
+    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [
+      unknown,
+      unknown,
+    ];
     if (typeof createdAt === 'number' && typeof id === 'string') return { createdAt, id };
   } catch {
     // fall through to the validation error

@@ -25,7 +25,13 @@ export function parseRange(header: string | undefined, size: number): ByteRange 
 }
 
 function unsatisfiable(size: number): AppError {
-  return new AppError(416, 'range_not_satisfiable', `the range is outside the ${size}-byte file`, undefined, {
-    'Content-Range': `bytes */${size}`,
-  });
+  return new AppError(
+    416,
+    'range_not_satisfiable',
+    `the range is outside the ${size}-byte file`,
+    undefined,
+    {
+      'Content-Range': `bytes */${size}`,
+    },
+  );
 }

@@ -50,7 +50,8 @@ describe(WaitingRoom.name, () => {
 
     it('should accept many jobs without losing any', () => {
       const room = new WaitingRoom();
-      for (let i = 0; i < 5000; i++) room.push({ id: String(i), owner: `o${i % 7}`, priority: i % 3 });
+      for (let i = 0; i < 5000; i++)
+        room.push({ id: String(i), owner: `o${i % 7}`, priority: i % 3 });
       expect(new Set(drain(room)).size).toBe(5000);
       expect(room.size).toBe(0);
     });

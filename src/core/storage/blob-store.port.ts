@@ -52,6 +52,8 @@ export class InvalidBlobKeyError extends Error {
 /** Keys are relative, slash-separated, without `..`, empty or hidden segments. */
 export function assertValidKey(key: string): void {
   const segments = key.split('/');
-  const bad = segments.some((s) => s === '' || s === '.' || s === '..' || s.includes('\\') || s.includes('\0'));
+  const bad = segments.some(
+    (s) => s === '' || s === '.' || s === '..' || s.includes('\\') || s.includes('\0'),
+  );
   if (bad || key.length > 1024) throw new InvalidBlobKeyError(key);
 }

@@ -12,7 +12,12 @@ for (let i = 1; i <= steps; i++) {
 }
 `;
 
-export function burnCpu(ms: number, steps: number, signal: AbortSignal, onStep: (step: number) => void): Promise<void> {
+export function burnCpu(
+  ms: number,
+  steps: number,
+  signal: AbortSignal,
+  onStep: (step: number) => void,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(SOURCE, { eval: true, workerData: { ms, steps } });
     const onAbort = (): void => {

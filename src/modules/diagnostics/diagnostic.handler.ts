@@ -38,9 +38,13 @@ export class DiagnosticHandler implements JobHandler<DiagnosticPayload>, OnModul
   async run(ctx: JobContext<DiagnosticPayload>): Promise<JobResult | void> {
     const { durationMs, steps = 10, failAttempts = 0, resultBytes = 0, cpu = false } = ctx.payload;
     if (ctx.attempt <= failAttempts) {
-      throw new RetryableJobError('diagnostic_failure', `planned failure of attempt ${ctx.attempt}`);
+      throw new RetryableJobError(
+        'diagnostic_failure',
+        `planned failure of attempt ${ctx.attempt}`,
+      );
     }
-    const report = (step: number): void => ctx.progress((step / steps) * 100, 'work', `step ${step} of ${steps}`);
+    const report = (step: number): void =>
+      ctx.progress((step / steps) * 100, 'work', `step ${step} of ${steps}`);
     if (cpu) await burnCpu(durationMs, steps, ctx.signal, report);
     else await this.sleepSteps(durationMs, steps, ctx.signal, report);
     if (resultBytes === 0) return;
@@ -48,7 +52,12 @@ export class DiagnosticHandler implements JobHandler<DiagnosticPayload>, OnModul
     return ctx.storeResult('diagnostic.bin', randomStream(resultBytes), 'application/octet-stream');
   }
 
-  private async sleepSteps(ms: number, steps: number, signal: AbortSignal, report: (s: number) => void): Promise<void> {
+  private async sleepSteps(
+    ms: number,
+    steps: number,
+    signal: AbortSignal,
+    report: (s: number) => void,
+  ): Promise<void> {
     for (let step = 1; step <= steps; step++) {
       if (ms > 0) await sleep(ms / steps, undefined, { signal });
       signal.throwIfAborted();

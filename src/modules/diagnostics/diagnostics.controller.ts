@@ -19,6 +19,9 @@ export class DiagnosticsController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<Accepted> {
     const { priority, ...payload } = body;
-    return accepted(res, await this.jobs.submit(user, DIAGNOSTIC_JOB, payload, { idempotencyKey, priority }));
+    return accepted(
+      res,
+      await this.jobs.submit(user, DIAGNOSTIC_JOB, payload, { idempotencyKey, priority }),
+    );
   }
 }

@@ -19,8 +19,14 @@ describe(LocalBlobStore.name, () => {
 
   describe('put', () => {
     it('should store a stream and report its size and sha256', async () => {
-      const result = await store.put('jobs/a/out.txt', Readable.from([Buffer.from('hello '), Buffer.from('world')]));
-      expect(result).toEqual({ bytes: 11, sha256: 'b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9' });
+      const result = await store.put(
+        'jobs/a/out.txt',
+        Readable.from([Buffer.from('hello '), Buffer.from('world')]),
+      );
+      expect(result).toEqual({
+        bytes: 11,
+        sha256: 'b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9',
+      });
       expect(await text(await store.get('jobs/a/out.txt'))).toBe('hello world');
     });
 

@@ -1,7 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeJobStoreContract, makeRecord } from '../../../../test/contracts/job-store.contract';
+import {
+  describeJobStoreContract,
+  makeRecord,
+} from '../../../../test/contracts/job-store.contract';
 import { SqliteJobStore } from './sqlite-job-store.adapter';
 
 describeJobStoreContract('sqlite (memory)', async () => {

@@ -17,10 +17,33 @@ type Row = Record<string, unknown>;
 const GUARD_FIELDS = ['leaseToken', 'attempt', 'cancelRequested'] as const;
 
 const COLUMNS: (keyof JobRecord)[] = [
-  'id', 'type', 'owner', 'state', 'priority', 'payload', 'progress', 'stage', 'message', 'seq',
-  'attempt', 'maxAttempts', 'stalls', 'cancelRequested', 'runAfter', 'leaseToken',
-  'leaseExpiresAt', 'error', 'result', 'messages', 'idempotencyKey', 'requestHash', 'createdAt',
-  'startedAt', 'updatedAt', 'finishedAt', 'expiresAt',
+  'id',
+  'type',
+  'owner',
+  'state',
+  'priority',
+  'payload',
+  'progress',
+  'stage',
+  'message',
+  'seq',
+  'attempt',
+  'maxAttempts',
+  'stalls',
+  'cancelRequested',
+  'runAfter',
+  'leaseToken',
+  'leaseExpiresAt',
+  'error',
+  'result',
+  'messages',
+  'idempotencyKey',
+  'requestHash',
+  'createdAt',
+  'startedAt',
+  'updatedAt',
+  'finishedAt',
+  'expiresAt',
 ];
 
 function toColumn(key: string, value: unknown): unknown {
@@ -126,9 +149,16 @@ export class SqliteJobStore implements JobStore {
   list(query: JobListQuery): Promise<JobRecord[]> {
     const where: string[] = [];
     const params: unknown[] = [];
-    if (query.owner !== undefined) (where.push('owner = ?'), params.push(query.owner));
-    if (query.state) (where.push('state = ?'), params.push(query.state));
-    if (query.type) (where.push('type = ?'), params.push(query.type));
+    const filters: [string, unknown][] = [
+      ['owner', query.owner],
+      ['state', query.state],
+      ['type', query.type],
+    ];
+    for (const [column, value] of filters) {
+      if (value === undefined) continue;
+      where.push(`${column} = ?`);
+      params.push(value);
+    }
     if (query.cursor) {
       where.push('(createdAt < ? OR (createdAt = ? AND id < ?))');
       params.push(query.cursor.createdAt, query.cursor.createdAt, query.cursor.id);
