@@ -1,0 +1,41 @@
+import { CompositeOptions, compositeImages } from '../composite/composite';
+import { ImagingError, ImagingErrorCode } from '../errors';
+import { MosaicOptions, mosaicImages } from '../mosaic/mosaic';
+import { ThumbnailOptions, thumbnailImage } from '../thumbnail/thumbnail';
+import { EncodedImage, ProgressFn } from '../types';
+
+/** A unit of CPU-heavy work, serialisable to a worker thread. */
+export type ImagingTask =
+  | { kind: 'composite'; inputs: Uint8Array[]; options: CompositeOptions }
+  | { kind: 'mosaic'; inputs: Uint8Array[]; options: MosaicOptions }
+  | { kind: 'thumbnail'; input: Uint8Array; options: ThumbnailOptions };
+
+/** What crosses back from a worker: a result, or an expected error by code (classes don't survive cloning). */
+export type ImagingTaskOutcome =
+  { ok: true; image: EncodedImage } | { ok: false; code: ImagingErrorCode; message: string };
+
+/** Runs a task in the current thread. */
+export function runImagingTask(task: ImagingTask, onProgress?: ProgressFn): Promise<EncodedImage> {
+  switch (task.kind) {
+    case 'composite':
+      return compositeImages(task.inputs, task.options, onProgress);
+    case 'mosaic':
+      return mosaicImages(task.inputs, task.options, onProgress);
+    case 'thumbnail':
+      return thumbnailImage(task.input, task.options);
+  }
+}
+
+/** Runs a task and folds expected errors into the outcome; unexpected ones still throw. */
+export async function settleImagingTask(
+  task: ImagingTask,
+  onProgress?: ProgressFn,
+): Promise<ImagingTaskOutcome> {
+  try {
+    return { ok: true, image: await runImagingTask(task, onProgress) };
+  } catch (error) {
+    if (error instanceof ImagingError)
+      return { ok: false, code: error.code, message: error.message };
+    throw error;
+  }
+}

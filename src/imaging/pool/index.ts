@@ -1,0 +1,2 @@
+export * from './imaging-pool';
+export * from './imaging-tasks';
