@@ -68,7 +68,9 @@ function fromRow(row: Row): JobRecord {
 export class SqliteJobStore implements JobStore {
   private db!: Database.Database;
   private readonly updates = new Map<string, Database.Statement>();
-  private readonly inserts: { stmt?: Database.Statement } = {};
+  private readonly statements = new Map<string, Database.Statement>();
+  /** Writes of the current event-loop turn, committed together (group commit). */
+  private batch: { resolve: () => void; reject: (err: unknown) => void }[] | null = null;
 
   constructor(private readonly file: string) {}
 
@@ -93,23 +95,68 @@ export class SqliteJobStore implements JobStore {
   }
 
   close(): Promise<void> {
+    this.commit();
     if (this.db?.open) this.db.close();
     return Promise.resolve();
   }
 
   insert(record: JobRecord): Promise<void> {
-    this.inserts.stmt ??= this.db.prepare(
-      `INSERT INTO jobs (${COLUMNS.join(',')}) VALUES (${COLUMNS.map(() => '?').join(',')})`,
-    );
-    try {
-      this.inserts.stmt.run(...COLUMNS.map((c) => toColumn(c, record[c])));
-    } catch (err) {
-      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
-        return Promise.reject(new DuplicateIdempotencyKeyError());
+    const sql = `INSERT INTO jobs (${COLUMNS.join(',')}) VALUES (${COLUMNS.map(() => '?').join(',')})`;
+    return this.write(() => {
+      try {
+        this.prepared(sql).run(...COLUMNS.map((c) => toColumn(c, record[c])));
+      } catch (err) {
+        if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+          throw new DuplicateIdempotencyKeyError();
+        }
+        throw err;
       }
-      throw err;
+    });
+  }
+
+  /**
+   * Runs a write inside the turn's transaction and resolves once it is committed: every
+   * caller still learns of durability before it acknowledges, but a burst of writes costs
+   * one commit instead of one each.
+   */
+  private write<T>(statement: () => T): Promise<T> {
+    if (!this.batch) {
+      this.db.exec('BEGIN IMMEDIATE');
+      this.batch = [];
+      setImmediate(() => this.commit());
     }
-    return Promise.resolve();
+    let value: T;
+    try {
+      value = statement();
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+    return new Promise<T>((resolve, reject) => {
+      this.batch!.push({ resolve: () => resolve(value), reject });
+    });
+  }
+
+  private commit(): void {
+    const batch = this.batch;
+    if (!batch) return;
+    this.batch = null;
+    try {
+      this.db.exec('COMMIT');
+    } catch (err) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      batch.forEach((w) => w.reject(err));
+      return;
+    }
+    batch.forEach((w) => w.resolve());
+  }
+
+  private prepared(sql: string): Database.Statement {
+    let stmt = this.statements.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare(sql);
+      this.statements.set(sql, stmt);
+    }
+    return stmt;
   }
 
   update(id: string, guard: JobGuard, patch: JobPatch, minSeq = 0): Promise<JobRecord | null> {
@@ -122,10 +169,13 @@ export class SqliteJobStore implements JobStore {
       stmt = this.db.prepare(this.updateSql(keys, states.length, fences));
       this.updates.set(shape, stmt);
     }
+    const prepared = stmt;
     const params: unknown[] = [...keys.map((k) => toColumn(k, (patch as Row)[k])), minSeq, id];
     params.push(...states, ...fences.map((f) => toColumn(f, guard[f])));
-    const row = stmt.get(...params) as Row | undefined;
-    return Promise.resolve(row ? fromRow(row) : null);
+    return this.write(() => {
+      const row = prepared.get(...params) as Row | undefined;
+      return row ? fromRow(row) : null;
+    });
   }
 
   private updateSql(keys: string[], stateCount: number, fences: readonly string[]): string {
@@ -190,7 +240,7 @@ export class SqliteJobStore implements JobStore {
   }
 
   delete(id: string): Promise<boolean> {
-    return Promise.resolve(this.db.prepare('DELETE FROM jobs WHERE id = ?').run(id).changes > 0);
+    return this.write(() => this.prepared('DELETE FROM jobs WHERE id = ?').run(id).changes > 0);
   }
 
   countQueued(): Promise<{ total: number; byOwner: Map<string, number> }> {
@@ -206,20 +256,20 @@ export class SqliteJobStore implements JobStore {
     const clause = owner === undefined ? '' : 'WHERE owner = ?';
     const sql = `SELECT type, state, COUNT(*) AS count FROM jobs ${clause} GROUP BY type, state`;
     const args = owner === undefined ? [] : [owner];
-    return Promise.resolve(this.db.prepare(sql).all(...args) as TypeStateCount[]);
+    return Promise.resolve(this.prepared(sql).all(...args) as TypeStateCount[]);
   }
 
   ping(): Promise<void> {
-    this.db.prepare('SELECT 1').get();
+    this.prepared('SELECT 1').get();
     return Promise.resolve();
   }
 
   private one(sql: string, ...params: unknown[]): JobRecord | null {
-    const row = this.db.prepare(sql).get(...params) as Row | undefined;
+    const row = this.prepared(sql).get(...params) as Row | undefined;
     return row ? fromRow(row) : null;
   }
 
   private many(sql: string, ...params: unknown[]): JobRecord[] {
-    return (this.db.prepare(sql).all(...params) as Row[]).map(fromRow);
+    return (this.prepared(sql).all(...params) as Row[]).map(fromRow);
   }
 }

@@ -1,0 +1,152 @@
+#!/usr/bin/env node
+// Job engine benchmark: no-op diagnostic jobs (durationMs 0) through the real engine
+// (JobsService.submit → SQLite → waiting room → worker → SQLite), in this process.
+//   npm run bench:engine -- [--jobs 20000] [--concurrency 8] [--rate 2000] [--seconds 10] [--http]
+// --http submits over real HTTP (keep-alive, 64 in flight) instead of calling the service.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+
+const require = createRequire(import.meta.url);
+const { createApp } = require('../dist/bootstrap.js');
+const { loadConfig } = require('../dist/config/app-config.js');
+const { JobsService } = require('../dist/core/jobs/jobs.service.js');
+const { JobEvents } = require('../dist/core/jobs/job-events.js');
+const { AuthService } = require('../dist/core/auth/auth.service.js');
+
+const args = process.argv.slice(2);
+const opt = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const JOBS = opt('jobs', 20_000);
+const CONCURRENCY = opt('concurrency', 8);
+const RATE = opt('rate', 2_000);
+const SECONDS = opt('seconds', 10);
+const HTTP = args.includes('--http');
+const BODY = { durationMs: 0, steps: 1 };
+
+const pct = (sorted, q) =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+const fmt = (n) => n.toFixed(2);
+
+async function startEngine() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'darkroom-bench-'));
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    QUEUE_CAPACITY: '10000000',
+    USER_QUEUE_CAPACITY: '10000000',
+    DIAGNOSTIC_CONCURRENCY: String(CONCURRENCY),
+    AUTH_JWT_SECRET: 'bench',
+    JOB_POLL_MS: '1000',
+  });
+  const app = await createApp(config, ['error']);
+  if (HTTP) await app.listen(0, '127.0.0.1');
+  else await app.init();
+  const url = HTTP ? await app.getUrl() : '';
+  const done = new Map();
+  app.get(JobEvents).on((e) => {
+    if (e.kind === 'completed') done.get(e.job.id)?.(performance.now());
+  });
+  const jobs = app.get(JobsService);
+  const token = app.get(AuthService).sign('bench');
+  const user = { userId: 'bench', admin: false };
+  const submitDirect = () => jobs.submit(user, 'diagnostic', BODY).then((a) => a.jobId);
+  const submitHttp = () =>
+    fetch(`${url}/api/diagnostics/jobs`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(BODY),
+    }).then(async (r) => (await r.json()).jobId);
+  return { app, dataDir, done, submit: HTTP ? submitHttp : submitDirect };
+}
+
+/** Submits one job and resolves with its submit→complete latency in ms. */
+function track(engine) {
+  const t0 = performance.now();
+  return new Promise((resolve, reject) => {
+    engine.submit().then(
+      (id) =>
+        engine.done.set(id, (t1) => {
+          engine.done.delete(id);
+          resolve(t1 - t0);
+        }),
+      reject,
+    );
+  });
+}
+
+async function burst(engine) {
+  const start = performance.now();
+  const latencies = [];
+  if (HTTP) {
+    let next = 0;
+    const lane = async () => {
+      while (next++ < JOBS) latencies.push(await track(engine).catch(() => NaN));
+    };
+    await Promise.all(Array.from({ length: 64 }, lane));
+  } else {
+    latencies.push(...(await Promise.all(Array.from({ length: JOBS }, () => track(engine)))));
+  }
+  const seconds = (performance.now() - start) / 1000;
+  return { seconds, latencies: latencies.sort((a, b) => a - b) };
+}
+
+async function steady(engine) {
+  const total = RATE * SECONDS;
+  const perTick = (RATE / 1000) * 5;
+  const pending = [];
+  const start = performance.now();
+  let sent = 0;
+  await new Promise((resolve) => {
+    const timer = setInterval(() => {
+      const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * RATE));
+      while (sent < due) {
+        pending.push(track(engine));
+        sent++;
+      }
+      if (sent >= total) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 5);
+    void perTick;
+  });
+  const latencies = (await Promise.all(pending)).sort((a, b) => a - b);
+  return { seconds: (performance.now() - start) / 1000, latencies };
+}
+
+function report(name, { seconds, latencies }, lag) {
+  const n = latencies.length;
+  console.log(
+    `${name.padEnd(28)} jobs=${n} wall=${fmt(seconds)}s throughput=${Math.round(n / seconds)} jobs/s ` +
+      `p50=${fmt(pct(latencies, 0.5))}ms p99=${fmt(pct(latencies, 0.99))}ms max=${fmt(latencies[n - 1])}ms ` +
+      `loop-lag-max=${fmt(lag.max / 1e6)}ms`,
+  );
+}
+
+async function main() {
+  console.log(
+    `darkroom bench:engine — node ${process.version}, concurrency ${CONCURRENCY}, submit via ${HTTP ? 'HTTP' : 'JobsService'}, SQLite WAL`,
+  );
+  for (const [name, run] of [
+    [`burst ${JOBS} at once`, burst],
+    [`steady ${RATE}/s for ${SECONDS}s`, steady],
+  ]) {
+    const engine = await startEngine();
+    const lag = monitorEventLoopDelay({ resolution: 10 });
+    lag.enable();
+    const result = await run(engine);
+    lag.disable();
+    report(name, result, lag);
+    await engine.app.close();
+    rmSync(engine.dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
