@@ -6,6 +6,7 @@ import { AuthModule } from './core/auth/auth.module';
 import { HttpErrorFilter } from './core/errors/http-error.filter';
 import { HealthController } from './core/health/health.controller';
 import { JobsModule } from './core/jobs/jobs.module';
+import { RealtimeModule } from './core/realtime/realtime.module';
 import { InfraModule } from './infra/infra.module';
 import { DiagnosticsModule } from './modules/diagnostics/diagnostics.module';
 
@@ -15,7 +16,7 @@ export class AppModule {
     const domains = config.diagnostics ? [DiagnosticsModule] : [];
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), InfraModule, AuthModule, JobsModule, ...domains],
+      imports: [ConfigModule.forRoot(config), InfraModule, AuthModule, JobsModule, RealtimeModule, ...domains],
       controllers: [HealthController],
       providers: [{ provide: APP_FILTER, useClass: HttpErrorFilter }],
     };

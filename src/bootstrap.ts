@@ -5,6 +5,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
+import { createRealtimeAdapter } from './core/realtime/realtime-io.adapter';
 import { createValidationPipe } from './core/validation.pipe';
 
 /** Builds the app (also used by tests and benchmarks); the caller listens. */
@@ -18,6 +19,7 @@ export async function createApp(
   });
   app.useBodyParser('json', { limit: '1mb' });
   app.useGlobalPipes(createValidationPipe());
+  app.useWebSocketAdapter(await createRealtimeAdapter(app));
   app.enableShutdownHooks();
   app.disable('x-powered-by');
   app.set('etag', false);

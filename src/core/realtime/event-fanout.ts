@@ -1,0 +1,118 @@
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { JobEvent, JobEvents, JobRecordEvent } from '../jobs/job-events';
+import { JobViewMapper } from '../jobs/job-view';
+import { JobEventName, OutboundEvent } from './outbound-event';
+import { ProgressCoalescer } from './progress-coalescer';
+
+/** Receives outbound job events, in `seq` order per job. */
+export type OutboundListener = (event: OutboundEvent) => void;
+
+/** At most 10 `job:progress` per second per job (API.md). */
+export const PROGRESS_INTERVAL_MS = 100;
+/** How many jobs' last delivered `seq` are remembered to drop late progress. */
+const SEQ_MEMORY = 20_000;
+
+const RECORD_EVENT_NAMES: Record<JobRecordEvent['kind'], JobEventName> = {
+  snapshot: 'job:snapshot',
+  completed: 'job:completed',
+  failed: 'job:failed',
+  cancelled: 'job:cancelled',
+};
+
+/**
+ * Turns the engine's event bus into outbound events for sockets and SSE streams: progress is
+ * coalesced per job (latest wins), a record event supersedes the progress still held for its job,
+ * and no event is delivered with a `seq` at or below one already delivered for that job, so a
+ * terminal event is always the last thing a job sends.
+ */
+@Injectable()
+export class EventFanout implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(EventFanout.name);
+  private readonly listeners = new Set<OutboundListener>();
+  private readonly jobListeners = new Map<string, Set<OutboundListener>>();
+  private readonly lastSeq = new Map<string, number>();
+  private readonly coalescer = new ProgressCoalescer<OutboundEvent>(
+    PROGRESS_INTERVAL_MS,
+    (_id, e) => this.deliver(e),
+  );
+  private unsubscribe?: () => void;
+
+  constructor(
+    private readonly events: JobEvents,
+    private readonly views: JobViewMapper,
+  ) {}
+
+  onModuleInit(): void {
+    this.unsubscribe = this.events.on((event) => this.accept(event));
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribe?.();
+    this.coalescer.clear();
+  }
+
+  /** Every job's events. Returns the unsubscribe function. */
+  subscribe(listener: OutboundListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** One job's events. Returns the unsubscribe function. */
+  watchJob(jobId: string, listener: OutboundListener): () => void {
+    let set = this.jobListeners.get(jobId);
+    if (!set) this.jobListeners.set(jobId, (set = new Set()));
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0 && this.jobListeners.get(jobId) === set) this.jobListeners.delete(jobId);
+    };
+  }
+
+  /** Handles one engine event; public for unit tests. */
+  accept(event: JobEvent): void {
+    switch (event.kind) {
+      case 'progress':
+        if (event.seq > (this.lastSeq.get(event.jobId) ?? 0)) {
+          this.coalescer.push(event.jobId, OutboundEvent.progress(event));
+        }
+        return;
+      case 'deleted':
+        this.coalescer.discard(event.jobId);
+        return this.deliver(OutboundEvent.deleted(event));
+      case 'snapshot':
+      case 'completed':
+      case 'failed':
+      case 'cancelled':
+        this.coalescer.discard(event.job.id);
+        return this.deliver(this.recordEvent(event));
+    }
+  }
+
+  private recordEvent(event: JobRecordEvent): OutboundEvent {
+    const view = this.views.toView(event.job);
+    return OutboundEvent.record(RECORD_EVENT_NAMES[event.kind], view, event.job.owner);
+  }
+
+  private deliver(event: OutboundEvent): void {
+    const last = this.lastSeq.get(event.jobId) ?? 0;
+    if (event.name === 'job:progress' && event.seq <= last) return;
+    this.rememberSeq(event.jobId, Math.max(last, event.seq));
+    for (const listener of this.listeners) this.call(listener, event);
+    const watchers = this.jobListeners.get(event.jobId);
+    if (watchers) for (const listener of [...watchers]) this.call(listener, event);
+  }
+
+  private rememberSeq(jobId: string, seq: number): void {
+    this.lastSeq.delete(jobId);
+    this.lastSeq.set(jobId, seq);
+    if (this.lastSeq.size > SEQ_MEMORY) this.lastSeq.delete(this.lastSeq.keys().next().value!);
+  }
+
+  private call(listener: OutboundListener, event: OutboundEvent): void {
+    try {
+      listener(event);
+    } catch (err) {
+      this.logger.error(`listener failed on ${event.name}: ${(err as Error).message}`);
+    }
+  }
+}
