@@ -69,7 +69,9 @@ function toDisplay(plane: Plane, options: MosaicOptions): DisplayPlanes {
   const mask = new Uint8Array(plane.data.length);
   for (let i = 0; i < mask.length; i += 1) mask[i] = plane.data[i] === plane.data[i] ? 0 : 1;
   const values = stretchPlane(plane.data, options, plane.data);
-  const planes = colour.map((c, k) => {
+  // A grey background needs no colour planes: one plane is a third of the memory.
+  const grey = colour[0] === colour[1] && colour[1] === colour[2];
+  const planes = (grey ? colour.slice(0, 1) : colour).map((c, k) => {
     const out = k === 0 ? values : values.slice();
     for (let i = 0; i < out.length; i += 1) if (mask[i]) out[i] = c;
     return out;
