@@ -11,19 +11,9 @@ import {
   JobPatch,
   JobStore,
 } from './job-store.port';
+import { finishPatch, newJobRecord, NewJob, retryPatch, stalledPatch } from './job-patches';
 import { QueueCounter } from './queue-counter';
 import { RecordCache } from './record-cache';
-
-/** A submission, after the domain validated it. */
-export interface NewJob {
-  type: string;
-  owner: string;
-  payload: unknown;
-  maxAttempts: number;
-  priority?: number;
-  idempotencyKey?: string;
-  requestHash?: string;
-}
 
 /** In-memory state of a job this node is running (progress is persisted at most every second). */
 interface LiveJob {
@@ -65,7 +55,7 @@ export class JobTracker {
       if (existing) return { job: existing, created: false };
     }
     this.reserve(input.owner);
-    const record = this.newRecord(input);
+    const record = newJobRecord(input, Date.now());
     try {
       await this.store.insert(record);
     } catch (err) {
@@ -99,39 +89,6 @@ export class JobTracker {
     if (this.counter.of(owner) >= this.config.userQueueCapacity)
       throw new QueueFullError(5, 'user');
     this.counter.add(owner, 1);
-  }
-
-  private newRecord(input: NewJob): JobRecord {
-    const now = Date.now();
-    return {
-      id: randomUUID(),
-      type: input.type,
-      owner: input.owner,
-      state: JobState.queued,
-      priority: input.priority ?? 0,
-      payload: input.payload,
-      progress: 0,
-      stage: 'queued',
-      message: '',
-      seq: 1,
-      attempt: 0,
-      maxAttempts: input.maxAttempts,
-      stalls: 0,
-      cancelRequested: false,
-      runAfter: now,
-      leaseToken: null,
-      leaseExpiresAt: null,
-      error: null,
-      result: null,
-      messages: [],
-      idempotencyKey: input.idempotencyKey ?? null,
-      requestHash: input.requestHash ?? null,
-      createdAt: now,
-      startedAt: null,
-      updatedAt: now,
-      finishedAt: null,
-      expiresAt: null,
-    };
   }
 
   async get(id: string): Promise<JobRecord | null> {
@@ -320,7 +277,7 @@ export class JobTracker {
     const record = await this.store.update(
       id,
       guard,
-      this.finishPatch(r, state, patch, note),
+      finishPatch(r, state, patch, note, this.config.resultTtlMs, Date.now()),
       r.seq + 1,
     );
     if (record || !unlessCancelRequested) this.live.delete(id);
@@ -330,24 +287,6 @@ export class JobTracker {
     return record;
   }
 
-  private finishPatch(r: JobRecord, state: JobState, patch: JobPatch, note: string): JobPatch {
-    const now = Date.now();
-    const finished = state !== JobState.queued;
-    return {
-      progress: r.progress,
-      stage: r.stage,
-      message: r.message,
-      ...patch,
-      state,
-      leaseToken: null,
-      leaseExpiresAt: null,
-      updatedAt: now,
-      messages: appendLog(r.messages, note, now),
-      finishedAt: finished ? now : null,
-      expiresAt: finished ? now + this.config.resultTtlMs : null,
-    };
-  }
-
   /** Lease expired (crashed node): requeue without using an attempt, twice at most; then fail. */
   async recoverStalled(stale: JobRecord): Promise<JobRecord | null> {
     const now = Date.now();
@@ -355,26 +294,7 @@ export class JobTracker {
       states: [JobState.running],
       leaseToken: stale.leaseToken ?? undefined,
     };
-    const base = { leaseToken: null, leaseExpiresAt: null, updatedAt: now };
-    const patch: JobPatch =
-      stale.stalls >= 2
-        ? {
-            ...base,
-            state: JobState.failed,
-            error: { code: 'stalled', message: 'the job stalled three times', retryable: false },
-            finishedAt: now,
-            expiresAt: now + this.config.resultTtlMs,
-            messages: appendLog(stale.messages, 'failed: stalled', now),
-          }
-        : {
-            ...base,
-            state: JobState.queued,
-            attempt: Math.max(0, stale.attempt - 1),
-            stalls: stale.stalls + 1,
-            runAfter: now,
-            stage: 'queued',
-            messages: appendLog(stale.messages, 'lease expired; requeued', now),
-          };
+    const patch = stalledPatch(stale, this.config.resultTtlMs, now);
     const record = await this.store.update(stale.id, guard, patch);
     if (!record) return null;
     if (record.state === JobState.queued) this.counter.add(record.owner, 1);
@@ -437,26 +357,10 @@ export class JobTracker {
     if (!current || (current.state !== JobState.failed && current.state !== JobState.cancelled))
       return null;
     this.reserve(current.owner);
-    const now = Date.now();
     const record = await this.store.update(
       id,
       { states: [JobState.failed, JobState.cancelled] },
-      {
-        state: JobState.queued,
-        maxAttempts: Math.max(current.maxAttempts, current.attempt + 1),
-        error: null,
-        result: null,
-        cancelRequested: false,
-        runAfter: now,
-        progress: 0,
-        stage: 'queued',
-        message: '',
-        updatedAt: now,
-        finishedAt: null,
-        expiresAt: null,
-        stalls: 0,
-        messages: appendLog(current.messages, 'retry requested', now),
-      },
+      retryPatch(current, Date.now()),
     );
     if (!record) this.counter.add(current.owner, -1);
     return record && this.publish(record);
