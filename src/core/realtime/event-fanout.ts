@@ -68,6 +68,11 @@ export class EventFanout implements OnModuleInit, OnModuleDestroy {
     };
   }
 
+  /** How many watchers one job has (for tests and metrics). */
+  watching(jobId: string): number {
+    return this.jobListeners.get(jobId)?.size ?? 0;
+  }
+
   /** Handles one engine event; public for unit tests. */
   accept(event: JobEvent): void {
     switch (event.kind) {

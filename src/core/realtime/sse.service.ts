@@ -30,6 +30,11 @@ export class SseService implements OnModuleDestroy {
     private readonly stats: StatsFeed,
   ) {}
 
+  /** Streams currently open on this node. */
+  get openStreams(): number {
+    return this.streams.size;
+  }
+
   onModuleDestroy(): void {
     for (const stream of [...this.streams]) stream.end();
   }
