@@ -137,6 +137,15 @@ describe('Jobs API (e2e)', () => {
       expect(again.body.code).toBe('job_finished');
     });
 
+    it('should stop CPU work in a worker thread on cancel', async () => {
+      const { body } = await submit(alice, { durationMs: 20_000, steps: 20, cpu: true });
+      await t.waitForState(body.jobId, alice, ['running']);
+      const res = await t.request('POST', `/api/jobs/${body.jobId}/cancel`, { token: alice });
+      expect(res.status).toBe(202);
+      const job = await t.waitForState(body.jobId, alice, ['cancelled'], 2000);
+      expect(job.state).toBe('cancelled');
+    });
+
     it('should cancel a queued job at once', async () => {
       await t.request('POST', '/api/admin/queue/pause', { token: admin });
       try {
