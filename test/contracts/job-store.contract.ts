@@ -1,40 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import { JobRecord, JobState } from '../../src/core/jobs/job.model';
+import { newJobRecord } from '../../src/core/jobs/job-patches';
 import { DuplicateIdempotencyKeyError, JobStore } from '../../src/core/jobs/job-store.port';
 
 /** A fresh queued record; fields can be overridden. */
 export function makeRecord(over: Partial<JobRecord> = {}): JobRecord {
-  const now = Date.now();
-  return {
-    id: randomUUID(),
-    type: 'diagnostic',
-    owner: 'alice',
-    state: JobState.queued,
-    priority: 0,
-    payload: { durationMs: 1 },
-    progress: 0,
-    stage: 'queued',
-    message: '',
-    seq: 1,
-    attempt: 0,
-    maxAttempts: 3,
-    stalls: 0,
-    cancelRequested: false,
-    runAfter: now,
-    leaseToken: null,
-    leaseExpiresAt: null,
-    error: null,
-    result: null,
-    messages: [],
-    idempotencyKey: null,
-    requestHash: null,
-    createdAt: now,
-    startedAt: null,
-    updatedAt: now,
-    finishedAt: null,
-    expiresAt: null,
-    ...over,
-  };
+  const base = newJobRecord(
+    { type: 'diagnostic', owner: 'alice', payload: { durationMs: 1 }, maxAttempts: 3 },
+    Date.now(),
+  );
+  return { ...base, ...over };
 }
 
 /**
