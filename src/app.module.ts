@@ -16,7 +16,14 @@ export class AppModule {
     const domains = config.diagnostics ? [DiagnosticsModule] : [];
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), InfraModule, AuthModule, JobsModule, RealtimeModule, ...domains],
+      imports: [
+        ConfigModule.forRoot(config),
+        InfraModule,
+        AuthModule,
+        JobsModule,
+        RealtimeModule,
+        ...domains,
+      ],
       controllers: [HealthController],
       providers: [{ provide: APP_FILTER, useClass: HttpErrorFilter }],
     };
