@@ -108,6 +108,7 @@ export function describeJobStoreContract(name: string, open: () => Promise<JobSt
       expect((await store.update(record.id, {}, { stage: 'a' }))?.seq).toBe(2);
       expect((await store.update(record.id, {}, { stage: 'b' }, 10))?.seq).toBe(10);
       expect((await store.update(record.id, {}, { stage: 'c' }, 3))?.seq).toBe(11);
+      expect((await store.update(record.id, {}, { stage: 'd' }, 'keep'))?.seq).toBe(11);
     });
 
     it('should reject a second job with the same owner and idempotency key', async () => {

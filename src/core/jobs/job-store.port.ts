@@ -53,9 +53,15 @@ export interface JobStore {
   insert(record: JobRecord): Promise<void>;
   /**
    * Compare-and-set. Returns the updated record, or null when the guard did not hold.
-   * `seq` becomes max(seq + 1, minSeq) so every change is visible as a new sequence number.
+   * `seq` becomes max(seq + 1, minSeq) so every change is visible as a new sequence number;
+   * `'keep'` leaves it as it is (bookkeeping no client sees, such as a lease renewal).
    */
-  update(id: string, guard: JobGuard, patch: JobPatch, minSeq?: number): Promise<JobRecord | null>;
+  update(
+    id: string,
+    guard: JobGuard,
+    patch: JobPatch,
+    minSeq?: number | 'keep',
+  ): Promise<JobRecord | null>;
   get(id: string): Promise<JobRecord | null>;
   findByIdempotencyKey(owner: string, key: string): Promise<JobRecord | null>;
   list(query: JobListQuery): Promise<JobRecord[]>;

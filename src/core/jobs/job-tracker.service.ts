@@ -20,6 +20,8 @@ interface LiveJob {
   record: JobRecord;
   token: string;
   dirty: boolean;
+  /** Set once a final write began: later progress would race the terminal event's seq. */
+  finishing: boolean;
   flushTimer?: NodeJS.Timeout;
 }
 
@@ -134,7 +136,7 @@ export class JobTracker {
       );
       if (record) {
         this.counter.add(record.owner, -1);
-        this.live.set(id, { record: { ...record }, token, dirty: false });
+        this.live.set(id, { record: { ...record }, token, dirty: false, finishing: false });
         this.publish(record);
         return record;
       }
@@ -151,7 +153,7 @@ export class JobTracker {
       id,
       { states: [JobState.running], leaseToken: live.token },
       { leaseExpiresAt: Date.now() + leaseMs },
-      live.record.seq,
+      'keep',
     );
     if (!record) return null;
     live.record.seq = Math.max(live.record.seq, record.seq);
@@ -161,7 +163,7 @@ export class JobTracker {
 
   progress(id: string, percent: number, stage?: string, message?: string): void {
     const live = this.live.get(id);
-    if (!live || !Number.isFinite(percent)) return;
+    if (!live || live.finishing || !Number.isFinite(percent)) return;
     const r = live.record;
     const next = Math.min(100, Math.max(r.progress, percent));
     if (
@@ -189,7 +191,7 @@ export class JobTracker {
 
   log(id: string, text: string): void {
     const live = this.live.get(id);
-    if (!live) return;
+    if (!live || live.finishing) return;
     live.record.messages = appendLog(live.record.messages, text, Date.now());
     live.dirty = true;
     this.scheduleFlush(live);
@@ -270,6 +272,7 @@ export class JobTracker {
   ): Promise<JobRecord | null> {
     const live = this.live.get(id);
     if (!live) return null;
+    live.finishing = true;
     clearTimeout(live.flushTimer);
     const r = live.record;
     const guard: JobGuard = { states: [JobState.running], leaseToken: live.token };

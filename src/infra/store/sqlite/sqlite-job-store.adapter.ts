@@ -159,18 +159,26 @@ export class SqliteJobStore implements JobStore {
     return stmt;
   }
 
-  update(id: string, guard: JobGuard, patch: JobPatch, minSeq = 0): Promise<JobRecord | null> {
+  update(
+    id: string,
+    guard: JobGuard,
+    patch: JobPatch,
+    minSeq: number | 'keep' = 0,
+  ): Promise<JobRecord | null> {
     const keys = Object.keys(patch).filter((k) => (patch as Row)[k] !== undefined);
     const states = guard.states ?? [];
     const fences = GUARD_FIELDS.filter((f) => guard[f] !== undefined);
-    const shape = `${keys.join(',')}|${states.length}|${fences.join(',')}`;
+    const keep = minSeq === 'keep';
+    const shape = `${keys.join(',')}|${states.length}|${fences.join(',')}|${keep}`;
     let stmt = this.updates.get(shape);
     if (!stmt) {
-      stmt = this.db.prepare(this.updateSql(keys, states.length, fences));
+      stmt = this.db.prepare(this.updateSql(keys, states.length, fences, keep));
       this.updates.set(shape, stmt);
     }
     const prepared = stmt;
-    const params: unknown[] = [...keys.map((k) => toColumn(k, (patch as Row)[k])), minSeq, id];
+    const params: unknown[] = keys.map((k) => toColumn(k, (patch as Row)[k]));
+    if (!keep) params.push(minSeq);
+    params.push(id);
     params.push(...states, ...fences.map((f) => toColumn(f, guard[f])));
     return this.write(() => {
       const row = prepared.get(...params) as Row | undefined;
@@ -178,8 +186,14 @@ export class SqliteJobStore implements JobStore {
     });
   }
 
-  private updateSql(keys: string[], stateCount: number, fences: readonly string[]): string {
-    const sets = [...keys.map((k) => `${k} = ?`), 'seq = MAX(seq + 1, ?)'];
+  private updateSql(
+    keys: string[],
+    stateCount: number,
+    fences: readonly string[],
+    keepSeq: boolean,
+  ): string {
+    const sets = keys.map((k) => `${k} = ?`);
+    if (!keepSeq) sets.push('seq = MAX(seq + 1, ?)');
     let where = 'id = ?';
     if (stateCount > 0) where += ` AND state IN (${new Array(stateCount).fill('?').join(',')})`;
     for (const field of fences) where += ` AND ${field} = ?`;
