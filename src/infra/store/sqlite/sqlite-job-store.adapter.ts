@@ -129,7 +129,7 @@ export class SqliteJobStore implements JobStore {
     try {
       value = statement();
     } catch (err) {
-      return Promise.reject(err as Error);
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
     return new Promise<T>((resolve, reject) => {
       this.batch!.push({ resolve: () => resolve(value), reject });
