@@ -8,12 +8,16 @@ import { HealthController } from './core/health/health.controller';
 import { JobsModule } from './core/jobs/jobs.module';
 import { RealtimeModule } from './core/realtime/realtime.module';
 import { InfraModule } from './infra/infra.module';
+import { AssetsModule } from './modules/assets/assets.module';
 import { DiagnosticsModule } from './modules/diagnostics/diagnostics.module';
+import { ImagingPoolModule } from './modules/imaging-pool/imaging-pool.module';
+import { ThumbnailModule } from './modules/thumbnail/thumbnail.module';
 
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
-    const domains = config.diagnostics ? [DiagnosticsModule] : [];
+    const imaging = [ImagingPoolModule, AssetsModule, ThumbnailModule];
+    const domains = [...imaging, ...(config.diagnostics ? [DiagnosticsModule] : [])];
     return {
       module: AppModule,
       imports: [

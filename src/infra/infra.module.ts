@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { JOB_STORE, JobStore } from '../core/jobs/job-store.port';
 import { BLOB_STORE, BlobStore } from '../core/storage/blob-store.port';
+import { ASSET_STORE, AssetStore } from '../modules/assets/asset-store.port';
 import { LocalBlobStore } from './blob/local/local-blob-store.adapter';
+import { SqliteAssetStore } from './store/sqlite/sqlite-asset-store.adapter';
 import { SqliteJobStore } from './store/sqlite/sqlite-job-store.adapter';
 
 async function createJobStore(config: AppConfig): Promise<JobStore> {
@@ -12,6 +14,16 @@ async function createJobStore(config: AppConfig): Promise<JobStore> {
     throw new Error('MONGO_URL is set but the MongoDB job store is not available in this build');
   }
   const store = new SqliteJobStore(join(config.dataDir, 'darkroom.sqlite'));
+  await store.init();
+  return store;
+}
+
+async function createAssetStore(config: AppConfig): Promise<AssetStore> {
+  if (config.mongoUrl) {
+    // TODO(#5): MongoDB adapter (production mode).
+    throw new Error('MONGO_URL is set but the MongoDB asset store is not available in this build');
+  }
+  const store = new SqliteAssetStore(join(config.dataDir, 'darkroom.sqlite'));
   await store.init();
   return store;
 }
@@ -27,10 +39,14 @@ function createBlobStore(config: AppConfig): BlobStore {
 /** Closes the store after every other shutdown hook (runners release their leases first). */
 @Injectable()
 class StoreLifecycle implements OnApplicationShutdown {
-  constructor(@Inject(JOB_STORE) private readonly store: JobStore) {}
+  constructor(
+    @Inject(JOB_STORE) private readonly store: JobStore,
+    @Inject(ASSET_STORE) private readonly assets: AssetStore,
+  ) {}
 
   async onApplicationShutdown(): Promise<void> {
     await this.store.close();
+    await this.assets.close();
   }
 }
 
@@ -39,9 +55,10 @@ class StoreLifecycle implements OnApplicationShutdown {
 @Module({
   providers: [
     { provide: JOB_STORE, inject: [APP_CONFIG], useFactory: createJobStore },
+    { provide: ASSET_STORE, inject: [APP_CONFIG], useFactory: createAssetStore },
     { provide: BLOB_STORE, inject: [APP_CONFIG], useFactory: createBlobStore },
     StoreLifecycle,
   ],
-  exports: [JOB_STORE, BLOB_STORE],
+  exports: [JOB_STORE, ASSET_STORE, BLOB_STORE],
 })
 export class InfraModule {}

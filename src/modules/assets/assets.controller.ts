@@ -1,0 +1,64 @@
+import { Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiConsumes } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { AllowSignedLink, CurrentUser } from '../../core/auth/auth.decorators';
+import { Principal } from '../../core/auth/principal';
+import { AssetView } from './asset-view';
+import { ListAssetsQuery, SignedLinkQuery, ThumbnailQuery } from './assets.dto';
+import { AssetDownload, AssetsService } from './assets.service';
+
+function send(res: Response, download: AssetDownload): void {
+  res.status(200).set(download.headers);
+  download.stream.on('error', () => res.destroy()).pipe(res);
+}
+
+@Controller('api/assets')
+export class AssetsController {
+  constructor(private readonly assets: AssetsService) {}
+
+  /** Multipart upload: the body reaches the service as a raw stream (no body parser). */
+  @Post()
+  @HttpCode(201)
+  @ApiConsumes('multipart/form-data')
+  upload(@CurrentUser() user: Principal, @Req() req: Request): Promise<AssetView> {
+    return this.assets.upload(user, req);
+  }
+
+  @Get()
+  list(@CurrentUser() user: Principal, @Query() query: ListAssetsQuery) {
+    return this.assets.list(user, query);
+  }
+
+  @Get(':id')
+  get(@CurrentUser() user: Principal, @Param('id') id: string): Promise<AssetView> {
+    return this.assets.view(user, id);
+  }
+
+  @Get(':id/content')
+  @AllowSignedLink()
+  async content(
+    @CurrentUser() user: Principal,
+    @Param('id') id: string,
+    @Query() _query: SignedLinkQuery,
+    @Res() res: Response,
+  ): Promise<void> {
+    send(res, await this.assets.content(user, id));
+  }
+
+  @Get(':id/thumbnail')
+  @AllowSignedLink()
+  async thumbnail(
+    @CurrentUser() user: Principal,
+    @Param('id') id: string,
+    @Query() query: ThumbnailQuery,
+    @Res() res: Response,
+  ): Promise<void> {
+    send(res, await this.assets.thumbnail(user, id, query));
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  async remove(@CurrentUser() user: Principal, @Param('id') id: string): Promise<void> {
+    await this.assets.remove(user, id);
+  }
+}

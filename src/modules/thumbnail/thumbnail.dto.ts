@@ -1,0 +1,40 @@
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+import type { ThumbnailFormat } from '../../imaging';
+
+/** Body of `POST /api/thumbnails` (API.md). */
+export class ThumbnailsDto {
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @MaxLength(100, { each: true })
+  assetIds: string[];
+
+  @IsOptional()
+  @IsInt()
+  @Min(32)
+  @Max(1024)
+  size?: number;
+
+  @IsOptional()
+  @IsIn(['webp', 'png', 'jpeg'])
+  format?: ThumbnailFormat;
+
+  /** Extension: higher runs first (-10..10, default 0). */
+  @IsOptional()
+  @IsInt()
+  @Min(-10)
+  @Max(10)
+  priority?: number;
+}
