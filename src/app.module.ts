@@ -9,6 +9,7 @@ import { JobsModule } from './core/jobs/jobs.module';
 import { RealtimeModule } from './core/realtime/realtime.module';
 import { InfraModule } from './infra/infra.module';
 import { AssetsModule } from './modules/assets/assets.module';
+import { CompositeModule } from './modules/composite/composite.module';
 import { DiagnosticsModule } from './modules/diagnostics/diagnostics.module';
 import { ImagingPoolModule } from './modules/imaging-pool/imaging-pool.module';
 import { ThumbnailModule } from './modules/thumbnail/thumbnail.module';
@@ -16,7 +17,7 @@ import { ThumbnailModule } from './modules/thumbnail/thumbnail.module';
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
-    const imaging = [ImagingPoolModule, AssetsModule, ThumbnailModule];
+    const imaging = [ImagingPoolModule, AssetsModule, ThumbnailModule, CompositeModule];
     const domains = [...imaging, ...(config.diagnostics ? [DiagnosticsModule] : [])];
     return {
       module: AppModule,

@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { writeFits } from '../../src/imaging';
+import { readFitsHeader, writeFits } from '../../src/imaging';
 import { HttpResponse } from './http';
 import { TestApp } from './test-app';
 
@@ -52,4 +52,36 @@ export async function pixels(bytes: Buffer) {
     return Array.from(data.subarray(i, i + info.channels));
   };
   return { info, at };
+}
+
+/** All planes of a float32 FITS image or cube (row 0 = FITS row 1), read straight from the data unit. */
+export function fitsPlanes(bytes: Buffer): {
+  width: number;
+  height: number;
+  planes: Float32Array[];
+} {
+  const info = readFitsHeader(bytes);
+  expect(info.bitpix).toBe(-32);
+  const n = info.width * info.height;
+  const planes = Array.from({ length: info.depth }, (_, p) => {
+    const plane = new Float32Array(n);
+    const start = info.hdu.dataOffset + p * n * 4;
+    for (let i = 0; i < n; i += 1) plane[i] = bytes.readFloatBE(start + i * 4);
+    return plane;
+  });
+  return { width: info.width, height: info.height, planes };
+}
+
+/** Submits an export and waits for its job to finish; returns the finished job. */
+export async function runExport(t: TestApp, token: string, path: string, body: unknown) {
+  const res = await t.request('POST', path, { token, body });
+  if (res.status !== 202) throw new Error(`${path}: ${res.status} ${JSON.stringify(res.body)}`);
+  return t.waitForState(res.body.jobId, token);
+}
+
+/** Downloads a completed job's result file. */
+export async function download(t: TestApp, token: string, job: { id: string }): Promise<Buffer> {
+  const res = await t.request('GET', `/api/jobs/${job.id}/result`, { token });
+  if (res.status !== 200) throw new Error(`result: ${res.status}`);
+  return res.bytes;
 }

@@ -1,0 +1,75 @@
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { JobContext, JobHandler, JobHandlerRegistry } from '../../core/jobs/job-handler';
+import { BlobResult } from '../../core/jobs/job.model';
+import { CompositeOptions, ImagingPool } from '../../imaging';
+import { AssetLibrary } from '../assets/asset-library.service';
+import { imagingStep } from '../imaging-pool/imaging-job-errors';
+import {
+  DescribeProgress,
+  STORE_AT,
+  imagingProgress,
+  itemAt,
+  loadInputs,
+} from '../imaging-pool/imaging-job-steps';
+import type { CompositePayload } from './composite.dto';
+
+export const COMPOSITE_JOB = 'composite';
+
+/** The pool reports decode/stretch per channel over 80 % of the task, then encode. */
+function describeComposite(n: number, format: string): DescribeProgress {
+  return (stage, fraction) => {
+    const k = itemAt(fraction, 0.8, n);
+    if (stage === 'decode') return ['stretch', `decoding and stretching channel ${k} of ${n}`];
+    if (stage === 'stretch') return ['combine', `adding channel ${k} of ${n}`];
+    return ['encode', `encoding ${format}`];
+  };
+}
+
+/** Colour composite: loads each channel's asset, composites in a worker, stores the file. */
+@Injectable()
+export class CompositeHandler implements JobHandler<CompositePayload>, OnModuleInit {
+  readonly type = COMPOSITE_JOB;
+  readonly policy = { concurrency: 1, timeoutMs: 600_000, maxAttempts: 2 };
+
+  constructor(
+    private readonly registry: JobHandlerRegistry,
+    private readonly library: AssetLibrary,
+    private readonly pool: ImagingPool,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.registry.register(this);
+  }
+
+  async run(ctx: JobContext<CompositePayload>): Promise<BlobResult> {
+    const { channels, ...output } = ctx.payload;
+    const inputs = await loadInputs(
+      ctx,
+      this.library,
+      channels.map((c) => c.assetId),
+      'channel',
+    );
+    const options: CompositeOptions = {
+      ...output,
+      channels: channels.map(({ assetId: _id, ...channel }) => channel),
+      maxPixels: this.config.maxPixels,
+    };
+    const format = options.format ?? 'png';
+    const started = Date.now();
+    const image = await imagingStep(() =>
+      this.pool.composite(
+        inputs.map((i) => i.bytes),
+        options,
+        {
+          signal: ctx.signal,
+          onProgress: imagingProgress(ctx, describeComposite(channels.length, format)),
+        },
+      ),
+    );
+    ctx.log(`composite ${image.width}×${image.height} ${format} in ${Date.now() - started} ms`);
+    ctx.progress(STORE_AT, 'store', `storing ${image.buffer.length} bytes`);
+    return ctx.storeResult(`composite.${image.extension}`, image.buffer, image.contentType);
+  }
+}

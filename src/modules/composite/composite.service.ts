@@ -1,0 +1,36 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { Principal } from '../../core/auth/principal';
+import { Accepted, JobsService } from '../../core/jobs/jobs.service';
+import { AssetLibrary } from '../assets/asset-library.service';
+import { COMPOSITE_JOB } from './composite.handler';
+import { CompositeExportDto, CompositePayload } from './composite.dto';
+import { assertNoProblems, assertOutputPixels, stretchPointProblems } from './export-checks';
+
+/** Checks a composite request against the assets it names, then queues the job. */
+@Injectable()
+export class CompositeService {
+  constructor(
+    private readonly jobs: JobsService,
+    private readonly library: AssetLibrary,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async submit(
+    user: Principal,
+    body: CompositeExportDto,
+    idempotencyKey?: string,
+  ): Promise<Accepted> {
+    const { priority, ...payload } = body;
+    assertNoProblems(body.channels.flatMap((c, i) => stretchPointProblems(c, `channels.${i}`)));
+    const refs = body.channels.map((c, i) => ({ field: `channels.${i}.assetId`, id: c.assetId }));
+    const [first] = await this.library.requireAll(user, refs);
+    assertOutputPixels(first.width, first.height, body, this.config.maxPixels);
+    return this.jobs.submit(user, COMPOSITE_JOB, plain(payload), { idempotencyKey, priority });
+  }
+}
+
+/** The DTO instances as plain JSON (what the store keeps and the idempotency hash sees). */
+function plain(payload: CompositePayload): CompositePayload {
+  return JSON.parse(JSON.stringify(payload)) as CompositePayload;
+}
