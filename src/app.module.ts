@@ -12,12 +12,19 @@ import { AssetsModule } from './modules/assets/assets.module';
 import { CompositeModule } from './modules/composite/composite.module';
 import { DiagnosticsModule } from './modules/diagnostics/diagnostics.module';
 import { ImagingPoolModule } from './modules/imaging-pool/imaging-pool.module';
+import { MosaicModule } from './modules/mosaic/mosaic.module';
 import { ThumbnailModule } from './modules/thumbnail/thumbnail.module';
 
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
-    const imaging = [ImagingPoolModule, AssetsModule, ThumbnailModule, CompositeModule];
+    const imaging = [
+      ImagingPoolModule,
+      AssetsModule,
+      ThumbnailModule,
+      CompositeModule,
+      MosaicModule,
+    ];
     const domains = [...imaging, ...(config.diagnostics ? [DiagnosticsModule] : [])];
     return {
       module: AppModule,

@@ -1,0 +1,90 @@
+import { IntersectionType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import type { CombineMode } from '../../imaging';
+import { ExportOutputDto, HEX_COLOR } from '../composite/composite.dto';
+import { StretchOptionsDto } from '../composite/stretch-options.dto';
+
+const COMBINES: readonly CombineMode[] = ['first', 'last', 'mean', 'sum', 'min', 'max'];
+/** Offsets beyond this many pixels cannot fit any canvas under the pixel limit. */
+const MAX_OFFSET = 1_048_576;
+
+/** One tile; `x`, `y` (pixels, origin bottom-left) are used by the `offsets` layout. */
+export class MosaicTileDto {
+  @IsString()
+  @MaxLength(100)
+  assetId: string;
+
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(-MAX_OFFSET)
+  @Max(MAX_OFFSET)
+  x?: number;
+
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(-MAX_OFFSET)
+  @Max(MAX_OFFSET)
+  y?: number;
+}
+
+/** Body of `POST /api/mosaic/export` (API.md). */
+export class MosaicExportDto extends IntersectionType(StretchOptionsDto, ExportOutputDto) {
+  @IsArray()
+  @ArrayMinSize(2)
+  @ArrayMaxSize(256)
+  @ValidateNested({ each: true })
+  @Type(() => MosaicTileDto)
+  tiles: MosaicTileDto[];
+
+  @IsOptional()
+  @IsIn(['grid', 'offsets'])
+  layout?: 'grid' | 'offsets';
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  columns?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(1024)
+  gap?: number;
+
+  @IsOptional()
+  @IsString()
+  @Matches(HEX_COLOR, { message: 'background must be #rrggbb' })
+  background?: string;
+
+  @IsOptional()
+  @IsIn(COMBINES)
+  combine?: CombineMode;
+}
+
+/** Body of `POST /api/mosaic/save`: a mosaic body plus the new asset's name. */
+export class MosaicSaveDto extends MosaicExportDto {
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name: string;
+}
+
+/** What the mosaic job runs with; `saveAs` makes it a new FITS asset of that name. */
+export type MosaicPayload = Omit<MosaicExportDto, 'priority'> & { saveAs?: string };

@@ -1,0 +1,93 @@
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { JobContext, JobHandler, JobHandlerRegistry } from '../../core/jobs/job-handler';
+import { AssetResult, BlobResult } from '../../core/jobs/job.model';
+import { EncodedImage, ImagingPool, MosaicOptions } from '../../imaging';
+import { AssetLibrary } from '../assets/asset-library.service';
+import { imagingStep } from '../imaging-pool/imaging-job-errors';
+import {
+  DescribeProgress,
+  STORE_AT,
+  imagingProgress,
+  itemAt,
+  loadInputs,
+} from '../imaging-pool/imaging-job-steps';
+import type { MosaicPayload } from './mosaic.dto';
+
+export const MOSAIC_JOB = 'mosaic';
+
+/** The pool reports decode per tile over 70 % of the task, then stretch and encode. */
+function describeMosaic(n: number, format: string): DescribeProgress {
+  return (stage, fraction) => {
+    if (stage === 'decode') return ['combine', `adding tile ${itemAt(fraction, 0.7, n)} of ${n}`];
+    if (stage === 'stretch')
+      return ['stretch', format === 'fits' ? 'keeping linear values' : 'stretching the mosaic'];
+    return ['encode', `encoding ${format}`];
+  };
+}
+
+/** Mosaic of asset tiles: a PNG/JPEG/FITS file, or (with `saveAs`) a new FITS asset. */
+@Injectable()
+export class MosaicHandler implements JobHandler<MosaicPayload>, OnModuleInit {
+  readonly type = MOSAIC_JOB;
+  readonly policy = { concurrency: 1, timeoutMs: 600_000, maxAttempts: 2 };
+
+  constructor(
+    private readonly registry: JobHandlerRegistry,
+    private readonly library: AssetLibrary,
+    private readonly pool: ImagingPool,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.registry.register(this);
+  }
+
+  async run(ctx: JobContext<MosaicPayload>): Promise<BlobResult | AssetResult> {
+    const { tiles, saveAs, ...rest } = ctx.payload;
+    const ids = tiles.map((tile) => tile.assetId);
+    const inputs = await loadInputs(ctx, this.library, ids, 'tile');
+    const options: MosaicOptions = {
+      ...rest,
+      tiles: tiles.map(({ x, y }) => ({ x, y })),
+      format: saveAs !== undefined ? 'fits' : rest.format,
+      maxPixels: this.config.maxPixels,
+    };
+    const format = options.format ?? 'png';
+    const started = Date.now();
+    const image = await imagingStep(() =>
+      this.pool.mosaic(
+        inputs.map((i) => i.bytes),
+        options,
+        {
+          signal: ctx.signal,
+          onProgress: imagingProgress(ctx, describeMosaic(ids.length, format)),
+        },
+      ),
+    );
+    ctx.log(`mosaic ${image.width}×${image.height} ${format} in ${Date.now() - started} ms`);
+    ctx.progress(STORE_AT, 'store', `storing ${image.buffer.length} bytes`);
+    if (saveAs === undefined)
+      return ctx.storeResult(`mosaic.${image.extension}`, image.buffer, image.contentType);
+    return this.saveAsset(ctx, saveAs, image);
+  }
+
+  /** The new asset takes the job's id, so a retry after a crash finds it instead of duplicating. */
+  private async saveAsset(
+    ctx: JobContext<MosaicPayload>,
+    name: string,
+    image: EncodedImage,
+  ): Promise<AssetResult> {
+    const existing = await this.library.get(ctx.id);
+    if (!existing) {
+      const info = { format: 'fits' as const, width: image.width, height: image.height };
+      await this.library.createFromBuffer(ctx.owner, ctx.id, name, image, {
+        ...info,
+        channels: 1,
+        bitDepth: 32,
+      });
+      ctx.log(`saved as asset ${ctx.id} (${name})`);
+    }
+    return { kind: 'asset', assetId: ctx.id };
+  }
+}

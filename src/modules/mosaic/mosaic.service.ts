@@ -1,0 +1,64 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { Principal } from '../../core/auth/principal';
+import { AppError } from '../../core/errors/app-error';
+import { Accepted, JobsService } from '../../core/jobs/jobs.service';
+import { planLayout } from '../../imaging';
+import { AssetRecord } from '../assets/asset-store.port';
+import { AssetLibrary } from '../assets/asset-library.service';
+import {
+  assertNoProblems,
+  assertOutputPixels,
+  stretchPointProblems,
+} from '../composite/export-checks';
+import { MOSAIC_JOB } from './mosaic.handler';
+import { MosaicExportDto, MosaicPayload, MosaicSaveDto } from './mosaic.dto';
+
+/** Checks a mosaic request (assets, canvas size) and queues the job, as a file or a new asset. */
+@Injectable()
+export class MosaicService {
+  constructor(
+    private readonly jobs: JobsService,
+    private readonly library: AssetLibrary,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async export(user: Principal, body: MosaicExportDto, idempotencyKey?: string): Promise<Accepted> {
+    const { priority, ...payload } = body;
+    await this.check(user, body);
+    return this.jobs.submit(user, MOSAIC_JOB, plain(payload), { idempotencyKey, priority });
+  }
+
+  async save(user: Principal, body: MosaicSaveDto, idempotencyKey?: string): Promise<Accepted> {
+    const { priority, name, ...rest } = body;
+    await this.check(user, body);
+    const payload: MosaicPayload = { ...plain(rest), format: 'fits', saveAs: name.trim() };
+    return this.jobs.submit(user, MOSAIC_JOB, payload, { idempotencyKey, priority });
+  }
+
+  private async check(user: Principal, body: MosaicExportDto): Promise<void> {
+    assertNoProblems(stretchPointProblems(body, ''));
+    const refs = body.tiles.map((tile, i) => ({ field: `tiles.${i}.assetId`, id: tile.assetId }));
+    const assets = await this.library.requireAll(user, refs);
+    const canvas = this.canvasSize(assets, body);
+    assertOutputPixels(canvas.width, canvas.height, body, this.config.maxPixels);
+  }
+
+  /** The canvas the layout needs, from the sizes recorded at upload; refused over the limit. */
+  private canvasSize(assets: AssetRecord[], body: MosaicExportDto) {
+    const layout = planLayout(assets, { ...body, tiles: body.tiles });
+    if (layout.width * layout.height > this.config.maxPixels) {
+      throw new AppError(
+        422,
+        'image_too_large',
+        `the mosaic canvas would be ${layout.width}×${layout.height}, over the pixel limit of ${this.config.maxPixels}`,
+      );
+    }
+    return layout;
+  }
+}
+
+/** DTO instances as plain JSON (what the store keeps and the idempotency hash sees). */
+function plain<T>(payload: T): T {
+  return JSON.parse(JSON.stringify(payload)) as T;
+}
