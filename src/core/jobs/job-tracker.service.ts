@@ -27,7 +27,7 @@ interface LiveJob {
 
 const IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000;
 const PROGRESS_FLUSH_MS = 1000;
-const CACHE_SIZE = 10_000;
+const CACHE_SIZE = 25_000;
 
 /**
  * Owns every job transition: each one is a compare-and-set on the store, followed by an event
