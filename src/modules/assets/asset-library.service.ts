@@ -47,6 +47,8 @@ export interface NewAsset {
 @Injectable()
 export class AssetLibrary {
   private readonly logger = new Logger(AssetLibrary.name);
+  /** Creation times are strictly increasing here so "newest first" is exact within a node. */
+  private lastCreatedAt = 0;
 
   constructor(
     @Inject(ASSET_STORE) private readonly store: AssetStore,
@@ -68,7 +70,7 @@ export class AssetLibrary {
       bitDepth: info.bitDepth,
       bytes: stored.bytes,
       sha256: stored.sha256,
-      createdAt: Date.now(),
+      createdAt: (this.lastCreatedAt = Math.max(Date.now(), this.lastCreatedAt + 1)),
       thumbnailJobId: null,
       thumbnails: [],
     };
