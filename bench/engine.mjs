@@ -96,26 +96,24 @@ async function burst(engine) {
 
 async function steady(engine) {
   const total = RATE * SECONDS;
-  const perTick = (RATE / 1000) * 5;
-  const pending = [];
-  const start = performance.now();
+  const latencies = new Float64Array(total);
   let sent = 0;
-  await new Promise((resolve) => {
+  let finished = 0;
+  const start = performance.now();
+  await new Promise((resolve, reject) => {
     const timer = setInterval(() => {
       const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * RATE));
-      while (sent < due) {
-        pending.push(track(engine));
-        sent++;
+      for (; sent < due; sent++) {
+        const slot = sent;
+        track(engine).then((ms) => {
+          latencies[slot] = ms;
+          if (++finished === total) resolve();
+        }, reject);
       }
-      if (sent >= total) {
-        clearInterval(timer);
-        resolve();
-      }
+      if (sent >= total) clearInterval(timer);
     }, 5);
-    void perTick;
   });
-  const latencies = (await Promise.all(pending)).sort((a, b) => a - b);
-  return { seconds: (performance.now() - start) / 1000, latencies };
+  return { seconds: (performance.now() - start) / 1000, latencies: Array.from(latencies).sort((a, b) => a - b) };
 }
 
 function report(name, { seconds, latencies }, lag) {

@@ -10,6 +10,7 @@ import {
   JobStore,
   TypeStateCount,
 } from '../../../core/jobs/job-store.port';
+import { SqliteCheckpointer } from './sqlite-checkpointer';
 import { BOOL_COLUMNS, JSON_COLUMNS, MIGRATIONS } from './sqlite-schema';
 
 type Row = Record<string, unknown>;
@@ -69,6 +70,7 @@ export class SqliteJobStore implements JobStore {
   private db!: Database.Database;
   private readonly updates = new Map<string, Database.Statement>();
   private readonly statements = new Map<string, Database.Statement>();
+  private checkpointer?: SqliteCheckpointer;
   /** Writes of the current event-loop turn, committed together (group commit). */
   private batch: { resolve: () => void; reject: (err: unknown) => void }[] | null = null;
 
@@ -81,6 +83,10 @@ export class SqliteJobStore implements JobStore {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     this.migrate();
+    if (this.file !== ':memory:') {
+      this.db.pragma('wal_autocheckpoint = 0');
+      this.checkpointer = new SqliteCheckpointer(this.file);
+    }
     return Promise.resolve();
   }
 
@@ -94,10 +100,11 @@ export class SqliteJobStore implements JobStore {
     }
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
     this.commit();
+    await this.checkpointer?.stop();
+    this.checkpointer = undefined;
     if (this.db?.open) this.db.close();
-    return Promise.resolve();
   }
 
   insert(record: JobRecord): Promise<void> {
