@@ -2,7 +2,7 @@
 // Job engine benchmark: no-op diagnostic jobs (durationMs 0) through the real engine
 // (JobsService.submit → SQLite → waiting room → worker → SQLite), in this process.
 //   npm run bench:engine -- [--jobs 20000] [--concurrency 8] [--rate 2000] [--seconds 10] [--http]
-// --http submits over real HTTP (keep-alive, 64 in flight) instead of calling the service.
+// --http submits the burst over real HTTP (64 in flight, client in this process) instead of calling the service.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
