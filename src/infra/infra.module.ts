@@ -6,24 +6,31 @@ import { BLOB_STORE, BlobStore } from '../core/storage/blob-store.port';
 import { ASSET_STORE, AssetStore } from '../modules/assets/asset-store.port';
 import { LocalBlobStore } from './blob/local/local-blob-store.adapter';
 import { SqliteAssetStore } from './store/sqlite/sqlite-asset-store.adapter';
+import { SqliteDatabase } from './store/sqlite/sqlite-database';
 import { SqliteJobStore } from './store/sqlite/sqlite-job-store.adapter';
 
-async function createJobStore(config: AppConfig): Promise<JobStore> {
-  if (config.mongoUrl) {
-    // TODO(#5): MongoDB adapter (production mode). Refuse rather than silently use SQLite.
-    throw new Error('MONGO_URL is set but the MongoDB job store is not available in this build');
-  }
-  const store = new SqliteJobStore(join(config.dataDir, 'darkroom.sqlite'));
+/** The embedded database (null in production mode); one connection for every SQLite adapter. */
+const SQLITE_DATABASE = Symbol('SQLITE_DATABASE');
+
+function openSqlite(config: AppConfig): SqliteDatabase | null {
+  return config.mongoUrl ? null : new SqliteDatabase(join(config.dataDir, 'darkroom.sqlite'));
+}
+
+function refuseMongo(what: string): never {
+  // TODO(#5): MongoDB adapters (production mode). Refuse rather than silently use SQLite.
+  throw new Error(`MONGO_URL is set but the MongoDB ${what} is not available in this build`);
+}
+
+async function createJobStore(database: SqliteDatabase | null): Promise<JobStore> {
+  if (!database) refuseMongo('job store');
+  const store = new SqliteJobStore(database);
   await store.init();
   return store;
 }
 
-async function createAssetStore(config: AppConfig): Promise<AssetStore> {
-  if (config.mongoUrl) {
-    // TODO(#5): MongoDB adapter (production mode).
-    throw new Error('MONGO_URL is set but the MongoDB asset store is not available in this build');
-  }
-  const store = new SqliteAssetStore(join(config.dataDir, 'darkroom.sqlite'));
+async function createAssetStore(database: SqliteDatabase | null): Promise<AssetStore> {
+  if (!database) refuseMongo('asset store');
+  const store = new SqliteAssetStore(database);
   await store.init();
   return store;
 }
@@ -36,17 +43,19 @@ function createBlobStore(config: AppConfig): BlobStore {
   return new LocalBlobStore(join(config.dataDir, 'blobs'));
 }
 
-/** Closes the store after every other shutdown hook (runners release their leases first). */
+/** Closes the stores after every other shutdown hook (runners release their leases first). */
 @Injectable()
 class StoreLifecycle implements OnApplicationShutdown {
   constructor(
     @Inject(JOB_STORE) private readonly store: JobStore,
     @Inject(ASSET_STORE) private readonly assets: AssetStore,
+    @Inject(SQLITE_DATABASE) private readonly sqlite: SqliteDatabase | null,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
     await this.store.close();
     await this.assets.close();
+    await this.sqlite?.close();
   }
 }
 
@@ -54,8 +63,9 @@ class StoreLifecycle implements OnApplicationShutdown {
 @Global()
 @Module({
   providers: [
-    { provide: JOB_STORE, inject: [APP_CONFIG], useFactory: createJobStore },
-    { provide: ASSET_STORE, inject: [APP_CONFIG], useFactory: createAssetStore },
+    { provide: SQLITE_DATABASE, inject: [APP_CONFIG], useFactory: openSqlite },
+    { provide: JOB_STORE, inject: [SQLITE_DATABASE], useFactory: createJobStore },
+    { provide: ASSET_STORE, inject: [SQLITE_DATABASE], useFactory: createAssetStore },
     { provide: BLOB_STORE, inject: [APP_CONFIG], useFactory: createBlobStore },
     StoreLifecycle,
   ],

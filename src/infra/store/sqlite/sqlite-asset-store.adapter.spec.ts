@@ -7,6 +7,7 @@ import {
 } from '../../../../test/contracts/asset-store.contract';
 import { makeRecord } from '../../../../test/contracts/job-store.contract';
 import { SqliteAssetStore } from './sqlite-asset-store.adapter';
+import { SqliteDatabase } from './sqlite-database';
 import { SqliteJobStore } from './sqlite-job-store.adapter';
 
 describeAssetStoreContract('sqlite (memory)', async () => {
@@ -25,37 +26,37 @@ describe(SqliteAssetStore.name, () => {
   describe('init', () => {
     it('should share the job store file and keep records across reopen', async () => {
       const file = join(dir, 'darkroom.sqlite');
-      const jobs = new SqliteJobStore(file);
-      await jobs.init();
-      const first = new SqliteAssetStore(file);
-      await first.init();
+      const first = new SqliteDatabase(file);
+      const assets = new SqliteAssetStore(first);
+      await assets.init();
       const asset = makeAsset();
-      await first.insert(asset);
+      await assets.insert(asset);
       await first.close();
-      const second = new SqliteAssetStore(file);
-      await second.init();
-      expect(await second.get(asset.id)).toEqual(asset);
+      const second = new SqliteDatabase(file);
+      const reopened = new SqliteAssetStore(second);
+      const jobs = new SqliteJobStore(second);
+      await reopened.init();
+      await jobs.init();
+      expect(await reopened.get(asset.id)).toEqual(asset);
       const job = makeRecord();
       await jobs.insert(job);
       expect(await jobs.get(job.id)).toEqual(job);
       await second.close();
-      await jobs.close();
     });
   });
 
   describe('insert', () => {
-    it('should wait for a job-store write transaction instead of failing or blocking', async () => {
-      const file = join(dir, 'darkroom.sqlite');
-      const jobs = new SqliteJobStore(file);
+    it('should join the job store group commit on the shared connection', async () => {
+      const database = new SqliteDatabase(join(dir, 'darkroom.sqlite'));
+      const jobs = new SqliteJobStore(database);
+      const assets = new SqliteAssetStore(database);
       await jobs.init();
-      const assets = new SqliteAssetStore(file);
       await assets.init();
-      const jobWrite = jobs.insert(makeRecord()); // opens BEGIN IMMEDIATE until setImmediate
+      const jobWrite = jobs.insert(makeRecord()); // opens the turn's transaction
       const asset = makeAsset();
       await Promise.all([assets.insert(asset), jobWrite]);
       expect(await assets.get(asset.id)).toEqual(asset);
-      await assets.close();
-      await jobs.close();
+      await database.close();
     });
   });
 });

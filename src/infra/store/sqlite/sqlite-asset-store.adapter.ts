@@ -1,8 +1,6 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { AssetListQuery, AssetRecord, AssetStore } from '../../../modules/assets/asset-store.port';
+import { SqliteDatabase } from './sqlite-database';
 
 /** Ordered migrations of the `assets` table; version = index + 1, kept in `component_versions`. */
 const ASSET_MIGRATIONS: readonly string[] = [
@@ -25,11 +23,6 @@ const ASSET_MIGRATIONS: readonly string[] = [
    CREATE INDEX assets_created ON assets (createdAt DESC, id DESC);`,
 ];
 
-const COMPONENT = 'assets';
-
-const BUSY_RETRY_MS = 2;
-const BUSY_GIVE_UP_MS = 10_000;
-
 type Row = Omit<AssetRecord, 'thumbnails'> & { thumbnails: string };
 
 function fromRow(row: Row): AssetRecord {
@@ -37,52 +30,26 @@ function fromRow(row: Row): AssetRecord {
 }
 
 /**
- * Embedded AssetStore: its own connection to the app's SQLite file (WAL), its own table and
- * schema version (the job store owns `PRAGMA user_version`, so ours lives in a small table).
- * The job store keeps a write transaction open until the end of an event-loop turn (group
- * commit), so a blocking busy_timeout here could stall the loop that would commit it: writes
- * use busy_timeout 0 and retry asynchronously instead. Reads never wait in WAL mode.
+ * Embedded AssetStore on the shared SQLite connection (its own table and schema version); its
+ * writes join the job store's group commit. Given a file path, it opens a connection of its own.
  */
 export class SqliteAssetStore implements AssetStore {
-  private db!: Database.Database;
+  private database!: SqliteDatabase;
 
-  constructor(private readonly file: string) {}
+  constructor(private readonly source: string | SqliteDatabase) {}
 
-  async init(): Promise<void> {
-    if (this.file !== ':memory:') mkdirSync(dirname(this.file), { recursive: true });
-    this.db = new Database(this.file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 0');
-    await this.write(() => this.db.transaction(() => this.migrate()).immediate());
+  private get db(): Database.Database {
+    return this.database.db;
   }
 
-  private migrate(): void {
-    this.db.exec(
-      'CREATE TABLE IF NOT EXISTS component_versions (component TEXT PRIMARY KEY, version INTEGER NOT NULL)',
-    );
-    const row = this.db
-      .prepare('SELECT version FROM component_versions WHERE component = ?')
-      .get(COMPONENT) as { version: number } | undefined;
-    for (let v = row?.version ?? 0; v < ASSET_MIGRATIONS.length; v += 1) {
-      this.db.exec(ASSET_MIGRATIONS[v]);
-      this.db
-        .prepare('INSERT OR REPLACE INTO component_versions (component, version) VALUES (?, ?)')
-        .run(COMPONENT, v + 1);
-    }
+  init(): Promise<void> {
+    this.database = typeof this.source === 'string' ? new SqliteDatabase(this.source) : this.source;
+    this.database.migrate('assets', ASSET_MIGRATIONS);
+    return Promise.resolve();
   }
 
-  /** Runs a synchronous write, retrying after the job store's turn commits when SQLite is busy. */
-  private async write<T>(fn: () => T): Promise<T> {
-    const until = Date.now() + BUSY_GIVE_UP_MS;
-    for (;;) {
-      try {
-        return fn();
-      } catch (err) {
-        if ((err as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > until) throw err;
-        await sleep(BUSY_RETRY_MS);
-      }
-    }
+  private write<T>(fn: () => T): Promise<T> {
+    return this.database.write(fn);
   }
 
   async insert(record: AssetRecord): Promise<void> {
@@ -129,7 +96,7 @@ export class SqliteAssetStore implements AssetStore {
   }
 
   addThumbnail(id: string, variant: string): Promise<boolean> {
-    const add = this.db.transaction(() => {
+    return this.write(() => {
       const row = this.db.prepare('SELECT thumbnails FROM assets WHERE id = ?').get(id) as
         Pick<Row, 'thumbnails'> | undefined;
       if (!row) return false;
@@ -140,7 +107,6 @@ export class SqliteAssetStore implements AssetStore {
         .run(JSON.stringify([...variants, variant]), id);
       return true;
     });
-    return this.write(() => add.immediate());
   }
 
   async delete(id: string): Promise<boolean> {
@@ -148,8 +114,7 @@ export class SqliteAssetStore implements AssetStore {
     return info.changes > 0;
   }
 
-  close(): Promise<void> {
-    if (this.db?.open) this.db.close();
-    return Promise.resolve();
+  async close(): Promise<void> {
+    if (typeof this.source === 'string') await this.database?.close();
   }
 }

@@ -1,6 +1,4 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { JobRecord } from '../../../core/jobs/job.model';
 import {
   DuplicateIdempotencyKeyError,
@@ -10,7 +8,7 @@ import {
   JobStore,
   TypeStateCount,
 } from '../../../core/jobs/job-store.port';
-import { SqliteCheckpointer } from './sqlite-checkpointer';
+import { SqliteDatabase } from './sqlite-database';
 import { BOOL_COLUMNS, JSON_COLUMNS, MIGRATIONS } from './sqlite-schema';
 
 type Row = Record<string, unknown>;
@@ -62,49 +60,35 @@ function fromRow(row: Row): JobRecord {
 }
 
 /**
- * Embedded JobStore on one SQLite file (WAL). better-sqlite3 is synchronous: each call is a
- * short transaction on the event loop, which is faster than a thread hop for rows this small.
- * WAL + synchronous=NORMAL keeps every committed write across a process crash (kill -9).
+ * Embedded JobStore on the shared SQLite connection (see SqliteDatabase for the group commit).
+ * Given a file path instead, it opens and owns a connection of its own (tests, tools).
  */
 export class SqliteJobStore implements JobStore {
-  private db!: Database.Database;
+  private database!: SqliteDatabase;
   private readonly updates = new Map<string, Database.Statement>();
-  private readonly statements = new Map<string, Database.Statement>();
-  private checkpointer?: SqliteCheckpointer;
-  /** Writes of the current event-loop turn, committed together (group commit). */
-  private batch: { resolve: () => void; reject: (err: unknown) => void }[] | null = null;
 
-  constructor(private readonly file: string) {}
+  constructor(private readonly source: string | SqliteDatabase) {}
+
+  private get db(): Database.Database {
+    return this.database.db;
+  }
 
   init(): Promise<void> {
-    if (this.file !== ':memory:') mkdirSync(dirname(this.file), { recursive: true });
-    this.db = new Database(this.file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
-    this.migrate();
-    if (this.file !== ':memory:') {
-      this.db.pragma('wal_autocheckpoint = 0');
-      this.checkpointer = new SqliteCheckpointer(this.file);
-    }
+    this.database = typeof this.source === 'string' ? new SqliteDatabase(this.source) : this.source;
+    this.database.migrate('jobs', MIGRATIONS);
     return Promise.resolve();
   }
 
-  private migrate(): void {
-    const version = this.db.pragma('user_version', { simple: true }) as number;
-    for (let v = version; v < MIGRATIONS.length; v++) {
-      this.db.transaction(() => {
-        this.db.exec(MIGRATIONS[v]);
-        this.db.pragma(`user_version = ${v + 1}`);
-      })();
-    }
+  async close(): Promise<void> {
+    if (typeof this.source === 'string') await this.database?.close();
   }
 
-  async close(): Promise<void> {
-    this.commit();
-    await this.checkpointer?.stop();
-    this.checkpointer = undefined;
-    if (this.db?.open) this.db.close();
+  private write<T>(statement: () => T): Promise<T> {
+    return this.database.write(statement);
+  }
+
+  private prepared(sql: string): Database.Statement {
+    return this.database.prepared(sql);
   }
 
   insert(record: JobRecord): Promise<void> {
@@ -119,51 +103,6 @@ export class SqliteJobStore implements JobStore {
         throw err;
       }
     });
-  }
-
-  /**
-   * Runs a write inside the turn's transaction and resolves once it is committed: every
-   * caller still learns of durability before it acknowledges, but a burst of writes costs
-   * one commit instead of one each.
-   */
-  private write<T>(statement: () => T): Promise<T> {
-    if (!this.batch) {
-      this.db.exec('BEGIN IMMEDIATE');
-      this.batch = [];
-      setImmediate(() => this.commit());
-    }
-    let value: T;
-    try {
-      value = statement();
-    } catch (err) {
-      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
-    }
-    return new Promise<T>((resolve, reject) => {
-      this.batch!.push({ resolve: () => resolve(value), reject });
-    });
-  }
-
-  private commit(): void {
-    const batch = this.batch;
-    if (!batch) return;
-    this.batch = null;
-    try {
-      this.db.exec('COMMIT');
-    } catch (err) {
-      if (this.db.inTransaction) this.db.exec('ROLLBACK');
-      batch.forEach((w) => w.reject(err));
-      return;
-    }
-    batch.forEach((w) => w.resolve());
-  }
-
-  private prepared(sql: string): Database.Statement {
-    let stmt = this.statements.get(sql);
-    if (!stmt) {
-      stmt = this.db.prepare(sql);
-      this.statements.set(sql, stmt);
-    }
-    return stmt;
   }
 
   update(
