@@ -7,8 +7,14 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 const require = createRequire(import.meta.url);
+// Collect the bench's own input-generation garbage before each run, so peak RSS is the live
+// inputs plus the work measured (not leftovers of building synthetic FITS files).
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc');
 const { ImagingPool } = require('../dist/imaging/pool/imaging-pool.js');
 const { writeFits } = require('../dist/imaging/fits/fits-writer.js');
 
@@ -29,8 +35,10 @@ function sky(size, seed) {
 }
 
 async function measure(name, fn) {
+  gc();
   const lag = monitorEventLoopDelay({ resolution: 10 });
-  let peak = process.memoryUsage().rss;
+  const before = process.memoryUsage().rss;
+  let peak = before;
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
   lag.enable();
   const start = performance.now();
@@ -39,7 +47,7 @@ async function measure(name, fn) {
   lag.disable();
   clearInterval(timer);
   const maxRss = process.resourceUsage().maxRSS / 1024;
-  console.log(`${name}: ${ms.toFixed(0)} ms, peak RSS ${(peak / 2 ** 20).toFixed(0)} MB (maxRSS so far ${maxRss.toFixed(0)} MB), max event-loop lag ${(lag.max / 1e6).toFixed(1)} ms ${detail ?? ''}`);
+  console.log(`${name}: ${ms.toFixed(0)} ms, peak RSS ${(peak / 2 ** 20).toFixed(0)} MB (at start ${(before / 2 ** 20).toFixed(0)} MB, maxRSS so far ${maxRss.toFixed(0)} MB), max event-loop lag ${(lag.max / 1e6).toFixed(1)} ms ${detail ?? ''}`);
   return ms;
 }
 
