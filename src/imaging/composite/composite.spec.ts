@@ -2,7 +2,15 @@ import sharp from 'sharp';
 import { readFits } from '../fits/fits-reader';
 import { writeFits } from '../fits/fits-writer';
 import { parseHexColor } from './color';
-import { compositeImages } from './composite';
+import {
+  RgbAccumulator,
+  addChannel,
+  clampPlanes,
+  compositeImages,
+  interleaveSums,
+  paintChannel,
+} from './composite';
+import { interleaveFlipped } from '../encode/encode-image';
 import { resampleBilinear } from './resample';
 
 const fits = (width: number, height: number, values: number[]) =>
@@ -86,6 +94,61 @@ describe('compositeImages', () => {
     await expect(
       compositeImages([a, b], { channels: [{ color: '#ffffff' }] }),
     ).rejects.toMatchObject({ code: 'invalid_options' });
+  });
+});
+
+describe('interleaveSums (row-wise sums straight into samples)', () => {
+  /** Deterministic noisy plane with NaNs and out-of-range values. */
+  const noisy = (width: number, height: number, seed: number) => {
+    let st = seed;
+    const rnd = () => (st = (st * 1664525 + 1013904223) >>> 0) / 2 ** 32;
+    const data = new Float32Array(width * height);
+    for (let i = 0; i < data.length; i += 1) data[i] = rnd() < 0.02 ? NaN : rnd() * 3 - 0.5;
+    return { width, height, data };
+  };
+  const channels = [
+    { color: '#ff8000', weight: 1.7, stretch: 'asinh' as const },
+    { color: '#33ccff', stretch: 'sqrt' as const, gamma: 1.4 },
+    { color: '#ffffff', weight: 0.6, stretch: 'linear' as const, blackPoint: 0.1 },
+    { color: '#80ff10', weight: 2, stretch: 'log' as const },
+  ];
+
+  it.each([false, true])(
+    'should equal addChannel + clampPlanes + interleaveFlipped bit for bit (16-bit: %s)',
+    (sixteen) => {
+      const [w, h] = [37, 23];
+      const planes = [noisy(w, h, 1), noisy(w, h, 2), noisy(19, 11, 3), noisy(w, h, 4)];
+      let acc: RgbAccumulator | undefined;
+      planes.forEach((p, i) => {
+        acc = addChannel(acc, { ...p, data: p.data.slice() }, channels[i]);
+      });
+      const sums = acc as RgbAccumulator;
+      clampPlanes(sums.planes);
+      const expected = interleaveFlipped(sums, sixteen);
+      const painted = planes.map((p, i) => paintChannel(p, channels[i], w, h));
+      expect(interleaveSums(painted, w, h, sixteen)).toEqual(expected);
+    },
+  );
+
+  it('should give the same PNG with or without consuming the inputs', async () => {
+    const inputs = [1, 2, 3].map((seed) => writeFits(noisy(64, 48, seed)));
+    const options = { channels: channels.slice(0, 3) };
+    const kept = await compositeImages(inputs, options);
+    const copies = inputs.map((b) => Buffer.from(b));
+    const consumed = await compositeImages(copies, options, undefined, true);
+    expect(consumed.buffer.equals(kept.buffer)).toBe(true);
+    expect(copies.every((b) => b.length === 0)).toBe(true);
+    // Four channels without consume take the float-sums path: same pixels as the row-wise path.
+    const four = [...inputs, writeFits(noisy(64, 48, 4))];
+    const sumsPath = await compositeImages(four, { channels });
+    const rowPath = await compositeImages(
+      four.map((b) => Buffer.from(b)),
+      { channels },
+      undefined,
+      true,
+    );
+    const pixels = async (b: Buffer) => (await sharp(b).raw().toBuffer()).toString('hex');
+    expect(await pixels(rowPath.buffer)).toBe(await pixels(sumsPath.buffer));
   });
 });
 

@@ -1,10 +1,10 @@
 import { decodeLuminance } from '../decode/decode-planes';
 import { DecodeLimits } from '../decode/probe';
-import { EncodeOptions, encodeDisplay } from '../encode/encode-image';
+import { EncodeOptions, encodeDisplay, encodeRaster, rasterSixteen } from '../encode/encode-image';
 import { InvalidImagingOptionsError } from '../errors';
 import { StretchParams, stretchPlane } from '../stretch/stretch-plane';
 import { EncodedImage, Plane, ProgressFn } from '../types';
-import { parseHexColor } from './color';
+import { Rgb, parseHexColor } from './color';
 import { resampleBilinear } from './resample';
 
 /** One channel of a colour composite: how its input is stretched, coloured and weighted. */
@@ -29,21 +29,32 @@ export interface RgbAccumulator {
 
 /**
  * Builds a colour composite from encoded inputs (FITS, PNG, …; colour rasters count as their
- * luminance). Channels are decoded one at a time and dropped once added, so peak memory is the
- * RGB sums plus one channel. Output: PNG/JPEG flipped for display, or a FITS NAXIS3 = 3 cube.
+ * luminance). FITS output: channels are decoded one at a time and added to float RGB sums, so
+ * peak memory is the sums plus one channel. PNG/JPEG output: each channel is decoded and
+ * stretched in place, then the sums are formed row by row straight into the 8/16-bit samples
+ * (same float32 arithmetic as the sums, so the same pixels) — no full-size sums at all.
+ * With `consume` the caller gives up `inputs` (a worker's own copies): float32 FITS inputs are
+ * decoded where they lie and each entry is dropped from the array once decoded.
  */
 export async function compositeImages(
   inputs: Uint8Array[],
   options: CompositeOptions,
   onProgress?: ProgressFn,
+  consume = false,
 ): Promise<EncodedImage> {
   if (inputs.length !== options.channels.length || inputs.length === 0) {
     throw new InvalidImagingOptionsError('composite needs one input per channel (at least one)');
   }
+  // Stretched planes cost one plane per channel; without `consume` they come on top of the
+  // caller's inputs, so beyond three channels the three sums are cheaper.
+  if (options.format !== 'fits' && (consume || inputs.length <= 3)) {
+    return compositeRaster(inputs, options, onProgress, consume);
+  }
   let acc: RgbAccumulator | undefined;
   for (let i = 0; i < inputs.length; i += 1) {
     onProgress?.('decode', (i / inputs.length) * 0.8);
-    const plane = await decodeLuminance(inputs[i], options);
+    const plane = await decodeLuminance(inputs[i], options, consume);
+    if (consume) inputs[i] = EMPTY;
     onProgress?.('stretch', ((i + 0.5) / inputs.length) * 0.8);
     acc = addChannel(acc, plane, options.channels[i]);
   }
@@ -53,6 +64,103 @@ export async function compositeImages(
   const result = await encodeDisplay(rgb, options);
   onProgress?.('encode', 1);
   return result;
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** A stretched channel on the output grid and its colour × weight. */
+export interface PaintedChannel {
+  values: Float32Array;
+  rgb: Rgb;
+}
+
+async function compositeRaster(
+  inputs: Uint8Array[],
+  options: CompositeOptions,
+  onProgress: ProgressFn | undefined,
+  consume: boolean,
+): Promise<EncodedImage> {
+  const painted: PaintedChannel[] = [];
+  let width = 0;
+  let height = 0;
+  for (let i = 0; i < inputs.length; i += 1) {
+    onProgress?.('decode', (i / inputs.length) * 0.8);
+    const plane = await decodeLuminance(inputs[i], options, consume);
+    if (consume) inputs[i] = EMPTY;
+    if (i === 0) ({ width, height } = plane);
+    onProgress?.('stretch', ((i + 0.5) / inputs.length) * 0.8);
+    painted.push(paintChannel(plane, options.channels[i], width, height));
+  }
+  onProgress?.('encode', 0.8);
+  const raw = interleaveSums(painted, width, height, rasterSixteen(options));
+  painted.length = 0; // let the planes go while the encoder runs
+  const result = await encodeRaster({ width, height, channels: 3, raw }, options);
+  onProgress?.('encode', 1);
+  return result;
+}
+
+/** Resamples a channel to width × height (if needed) and stretches it in place. */
+export function paintChannel(
+  plane: Plane,
+  channel: CompositeChannel,
+  width: number,
+  height: number,
+): PaintedChannel {
+  const grid = resampleBilinear(plane, width, height);
+  const values = stretchPlane(grid.data, channel, grid.data);
+  return { values, rgb: channelRgb(channel) };
+}
+
+function channelRgb(channel: CompositeChannel): Rgb {
+  const weight = channel.weight ?? 1;
+  return parseHexColor(channel.color).map((c) => c * weight) as Rgb;
+}
+
+/**
+ * The RGB sums of painted channels, clipped to [0, 1] and quantised like
+ * `interleaveFlipped`: interleaved, top row first. Sums are formed one row at a time in
+ * float32, adding channels in order and skipping NaN — bit for bit what {@link addChannel},
+ * {@link clampPlanes} and `interleaveFlipped` give, without full-size sum planes.
+ */
+export function interleaveSums(
+  painted: PaintedChannel[],
+  width: number,
+  height: number,
+  sixteen: boolean,
+): Uint8Array | Uint16Array {
+  const max = sixteen ? 65535 : 255;
+  const out = sixteen ? new Uint16Array(width * height * 3) : new Uint8Array(width * height * 3);
+  const R = new Float32Array(width);
+  const G = new Float32Array(width);
+  const B = new Float32Array(width);
+  for (let y = 0; y < height; y += 1) {
+    const from = (height - 1 - y) * width;
+    R.fill(0);
+    G.fill(0);
+    B.fill(0);
+    for (const { values, rgb } of painted) {
+      const [r, g, b] = rgb;
+      for (let x = 0; x < width; x += 1) {
+        const v = values[from + x];
+        if (v !== v) continue;
+        R[x] += v * r;
+        G[x] += v * g;
+        B[x] += v * b;
+      }
+    }
+    let to = y * width * 3;
+    for (let x = 0; x < width; x += 1, to += 3) {
+      out[to] = quantise(R[x], max);
+      out[to + 1] = quantise(G[x], max);
+      out[to + 2] = quantise(B[x], max);
+    }
+  }
+  return out;
+}
+
+/** Clip to [0, 1] then scale and round (the typed-array store truncates). */
+function quantise(v: number, max: number): number {
+  return v > 0 ? (v < 1 ? v * max + 0.5 : max) : 0;
 }
 
 /**
@@ -67,8 +175,7 @@ export function addChannel(
   const target = acc ?? emptyAccumulator(plane.width, plane.height);
   const grid = resampleBilinear(plane, target.width, target.height);
   const values = stretchPlane(grid.data, channel, grid.data);
-  const weight = channel.weight ?? 1;
-  const [r, g, b] = parseHexColor(channel.color).map((c) => c * weight);
+  const [r, g, b] = channelRgb(channel);
   const [R, G, B] = target.planes;
   for (let i = 0; i < values.length; i += 1) {
     const v = values[i];

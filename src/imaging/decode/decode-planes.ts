@@ -16,19 +16,24 @@ const LUMA = [0.2126, 0.7152, 0.0722];
 export async function decodeLuminance(
   buffer: Uint8Array,
   limits: DecodeLimits = {},
+  consume = false,
 ): Promise<Plane> {
-  const planes = await decodePlanes(buffer, limits);
+  const planes = await decodePlanes(buffer, limits, consume);
   return planes.length >= 3 ? luminance(planes) : planes[0];
 }
 
-/** Decodes to one plane per colour channel (alpha dropped), FITS orientation. */
+/**
+ * Decodes to one plane per colour channel (alpha dropped), FITS orientation. With `consume`, the
+ * caller gives up `buffer`: float32 FITS samples are then decoded in place, without a copy.
+ */
 export async function decodePlanes(
   buffer: Uint8Array,
   limits: DecodeLimits = {},
+  consume = false,
 ): Promise<Plane[]> {
   if (detectFormat(buffer) === 'fits') {
     await probeImage(buffer, limits); // header-only size check before decoding pixels
-    const { width, height, data } = readFits(buffer);
+    const { width, height, data } = readFits(buffer, { inPlace: consume });
     return [{ width, height, data }];
   }
   return decodeRaster(buffer, limits);

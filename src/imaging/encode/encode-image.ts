@@ -47,9 +47,34 @@ export async function encodeDisplay(
   const format = options.format ?? 'png';
   const [width, height] = fitInside(image.width, image.height, options.width, options.height);
   if (format === 'fits') return encodeFitsPlanes(image, width, height);
-  const sixteen = format === 'png' && options.bitDepth === 16;
-  const raw = interleaveFlipped(image, sixteen);
+  const raw = interleaveFlipped(image, rasterSixteen(options));
   const channels = image.planes.length === 3 ? 3 : 1;
+  return encodeRaster({ width: image.width, height: image.height, channels, raw }, options);
+}
+
+/** Whether a PNG/JPEG output takes 16-bit samples (else 8-bit). */
+export function rasterSixteen(options: EncodeOptions): boolean {
+  return (options.format ?? 'png') === 'png' && options.bitDepth === 16;
+}
+
+/** Interleaved display samples, top row first: 8-bit, or 16-bit when {@link rasterSixteen}. */
+export interface RasterSamples {
+  width: number;
+  height: number;
+  channels: 1 | 3;
+  raw: Uint8Array | Uint16Array;
+}
+
+/** Encodes interleaved samples as PNG/JPEG (`options.format` must not be `fits`). */
+export async function encodeRaster(
+  image: RasterSamples,
+  options: EncodeOptions = {},
+): Promise<EncodedImage> {
+  const format = options.format ?? 'png';
+  if (format === 'fits') throw new RangeError('encodeRaster writes PNG or JPEG only');
+  const [width, height] = fitInside(image.width, image.height, options.width, options.height);
+  const sixteen = rasterSixteen(options);
+  const { raw, channels } = image;
   let pipeline = sharp(raw, { raw: { width: image.width, height: image.height, channels } });
   if (sixteen) pipeline = pipeline.toColourspace(channels === 3 ? 'rgb16' : 'grey16');
   if (width !== image.width || height !== image.height)

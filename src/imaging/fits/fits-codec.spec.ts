@@ -9,6 +9,26 @@ function ramp(width: number, height: number, fn = (i: number) => i): Float32Arra
 }
 
 describe('FITS codec', () => {
+  describe('readFits in place', () => {
+    it('should decode float32 into the input memory, same values as a copying decode', () => {
+      const data = ramp(5, 3, (i) => (i === 4 ? NaN : Math.fround(i * 0.37 - 2)));
+      const buffer = writeFits({ width: 5, height: 3, data }, { bscale: 2 });
+      const copied = readFits(buffer);
+      const inPlace = readFits(buffer, { inPlace: true });
+      expect(inPlace.data.buffer).toBe(buffer.buffer);
+      expect(Array.from(inPlace.data)).toEqual(Array.from(copied.data));
+    });
+
+    it('should copy when the data is not float32 or not aligned', () => {
+      const ints = writeFits({ width: 2, height: 2, data: ramp(2, 2) }, { bitpix: 16 });
+      expect(Array.from(readFits(ints, { inPlace: true }).data)).toEqual([0, 1, 2, 3]);
+      const floats = writeFits({ width: 2, height: 2, data: ramp(2, 2) });
+      const odd = new Uint8Array(floats.length + 1).subarray(1);
+      odd.set(floats);
+      expect(Array.from(readFits(odd, { inPlace: true }).data)).toEqual([0, 1, 2, 3]);
+    });
+  });
+
   describe('writeFits → readFits', () => {
     const cases: Array<[Bitpix, (i: number) => number]> = [
       [8, (i) => i % 200],

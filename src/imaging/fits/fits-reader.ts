@@ -14,8 +14,17 @@ export interface FitsImage {
   cards: FitsCard[];
 }
 
+/** How {@link readFits} may treat its input. */
+export interface FitsReadOptions {
+  /**
+   * Decode float32 data in place: the samples are byte-swapped inside `buffer`, whose memory then
+   * backs the returned plane (no 4-byte-per-pixel copy). The caller must not use `buffer` again.
+   */
+  inPlace?: boolean;
+}
+
 /** Decodes the primary image (or first image extension) of a FITS file. */
-export function readFits(buffer: Uint8Array): FitsImage {
+export function readFits(buffer: Uint8Array, options: FitsReadOptions = {}): FitsImage {
   const info = readFitsHeader(buffer);
   const { width, height, bitpix, cards } = info;
   const count = width * height;
@@ -28,7 +37,10 @@ export function readFits(buffer: Uint8Array): FitsImage {
     bscale: numberCard(cards, 'BSCALE', 1),
     blank: blankOf(cards, bitpix),
   };
-  const data = decodeRaw(bytes, bitpix, count, scale);
+  const data =
+    options.inPlace && bitpix === -32 && bytes.byteOffset % 4 === 0
+      ? scaleFloats(swappedInPlace(bytes), scale)
+      : decodeRaw(bytes, bitpix, count, scale);
   return { width, height, depth: info.depth, bitpix, data, cards };
 }
 
@@ -53,6 +65,12 @@ function swapped(bytes: Uint8Array, size: number): ArrayBuffer {
   if (size === 4) view.swap32();
   if (size === 8) view.swap64();
   return copy;
+}
+
+/** Byte-swaps big-endian float32 samples where they lie and views them as a Float32Array. */
+function swappedInPlace(bytes: Uint8Array): Float32Array {
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).swap32();
+  return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
 }
 
 function decodeRaw(bytes: Uint8Array, bitpix: Bitpix, count: number, s: Scaling): Float32Array {

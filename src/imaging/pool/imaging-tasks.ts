@@ -14,11 +14,18 @@ export type ImagingTask =
 export type ImagingTaskOutcome =
   { ok: true; image: EncodedImage } | { ok: false; code: ImagingErrorCode; message: string };
 
-/** Runs a task in the current thread. */
-export function runImagingTask(task: ImagingTask, onProgress?: ProgressFn): Promise<EncodedImage> {
+/**
+ * Runs a task in the current thread. With `consume` the task's input buffers belong to the run
+ * (a worker's own copies): they may be decoded in place and are dropped once used.
+ */
+export function runImagingTask(
+  task: ImagingTask,
+  onProgress?: ProgressFn,
+  consume = false,
+): Promise<EncodedImage> {
   switch (task.kind) {
     case 'composite':
-      return compositeImages(task.inputs, task.options, onProgress);
+      return compositeImages(task.inputs, task.options, onProgress, consume);
     case 'mosaic':
       return mosaicImages(task.inputs, task.options, onProgress);
     case 'thumbnail':
@@ -30,9 +37,10 @@ export function runImagingTask(task: ImagingTask, onProgress?: ProgressFn): Prom
 export async function settleImagingTask(
   task: ImagingTask,
   onProgress?: ProgressFn,
+  consume = false,
 ): Promise<ImagingTaskOutcome> {
   try {
-    return { ok: true, image: await runImagingTask(task, onProgress) };
+    return { ok: true, image: await runImagingTask(task, onProgress, consume) };
   } catch (error) {
     if (error instanceof ImagingError)
       return { ok: false, code: error.code, message: error.message };

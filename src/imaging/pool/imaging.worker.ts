@@ -16,6 +16,7 @@ export default async function imagingWorker(
     return await settleImagingTask(
       task,
       port ? (stage, fraction) => port.postMessage({ stage, fraction }) : undefined,
+      true, // the message's buffers were transferred or cloned to this thread: ours to consume
     );
   } finally {
     port?.close();
