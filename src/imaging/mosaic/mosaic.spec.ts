@@ -37,6 +37,16 @@ describe('mosaicImages', () => {
     expect(Array.from(readFits(result.buffer).data)).toEqual([1, 2, NaN, 9, NaN]);
   });
 
+  it('should give the same output when consuming its inputs', async () => {
+    const options = { format: 'fits' as const, gap: 1 };
+    const kept = await mosaicImages([a, b], options);
+    const copies = [Buffer.from(a), Buffer.from(b)];
+    const consumed = await mosaicImages(copies, options, undefined, true);
+    expect(consumed.buffer.equals(kept.buffer)).toBe(true);
+    expect(copies.map((c) => c.length)).toEqual([0, 0]);
+    expect(a.readFloatBE(2880)).toBe(1); // the caller's own buffers are untouched
+  });
+
   it('should place offset tiles and combine them', async () => {
     const result = await mosaicImages([a, b], {
       format: 'fits',

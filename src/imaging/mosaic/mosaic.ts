@@ -23,11 +23,14 @@ export interface MosaicOptions extends StretchParams, EncodeOptions, DecodeLimit
  * Mosaics encoded inputs (each as its luminance plane). Sizes come from cheap probes, the canvas
  * is checked against `maxPixels`, then tiles are decoded and added one by one. FITS output keeps
  * linear float32 values with NaN where nothing covers; PNG/JPEG are stretched as a whole.
+ * With `consume` the caller gives up `inputs` (a worker's own copies): float32 FITS tiles are
+ * decoded in place and each entry is dropped from the array once added.
  */
 export async function mosaicImages(
   inputs: Uint8Array[],
   options: MosaicOptions = {},
   onProgress?: ProgressFn,
+  consume = false,
 ): Promise<EncodedImage> {
   if (inputs.length === 0) throw new InvalidImagingOptionsError('mosaic needs at least one tile');
   const sizes: TileSize[] = [];
@@ -37,7 +40,8 @@ export async function mosaicImages(
   const canvas = createCanvas(layout.width, layout.height, options.combine ?? 'mean');
   for (let i = 0; i < inputs.length; i += 1) {
     onProgress?.('decode', (i / inputs.length) * 0.7);
-    addTile(canvas, await decodeLuminance(inputs[i], options), layout.placements[i]);
+    addTile(canvas, await decodeLuminance(inputs[i], options, consume), layout.placements[i]);
+    if (consume) inputs[i] = EMPTY;
   }
   const plane = finishCanvas(canvas);
   onProgress?.('stretch', 0.7);
@@ -48,6 +52,8 @@ export async function mosaicImages(
   onProgress?.('encode', 1);
   return result;
 }
+
+const EMPTY = new Uint8Array(0);
 
 /** Grid or offsets layout from the options. */
 export function planLayout(sizes: TileSize[], options: MosaicOptions): MosaicLayout {

@@ -27,7 +27,7 @@ export function runImagingTask(
     case 'composite':
       return compositeImages(task.inputs, task.options, onProgress, consume);
     case 'mosaic':
-      return mosaicImages(task.inputs, task.options, onProgress);
+      return mosaicImages(task.inputs, task.options, onProgress, consume);
     case 'thumbnail':
       return thumbnailImage(task.input, task.options);
   }
