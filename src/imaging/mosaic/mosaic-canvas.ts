@@ -1,5 +1,5 @@
 import { Plane } from '../types';
-import { TilePlacement } from './mosaic-layout';
+import { TilePlacement, TileSize } from './mosaic-layout';
 
 /** How overlapping tiles combine. Non-finite tile pixels never count as coverage. */
 export type CombineMode = 'first' | 'last' | 'mean' | 'sum' | 'min' | 'max';
@@ -11,16 +11,41 @@ export interface MosaicCanvas extends Plane {
   counts?: Uint16Array;
 }
 
-/** An empty (all-NaN) canvas. */
-export function createCanvas(width: number, height: number, mode: CombineMode): MosaicCanvas {
+/**
+ * An empty (all-NaN) canvas. Pass `overlapping = false` when no two tiles can cover the same
+ * pixel: `mean` then needs no per-pixel counts (every covered pixel has exactly one value).
+ */
+export function createCanvas(
+  width: number,
+  height: number,
+  mode: CombineMode,
+  overlapping = true,
+): MosaicCanvas {
   const data = new Float32Array(width * height).fill(NaN);
   return {
     width,
     height,
     data,
     mode,
-    counts: mode === 'mean' ? new Uint16Array(width * height) : undefined,
+    counts: mode === 'mean' && overlapping ? new Uint16Array(width * height) : undefined,
   };
+}
+
+/** Whether any two tiles (sizes at placements) share a pixel. */
+export function tilesOverlap(sizes: TileSize[], placements: TilePlacement[]): boolean {
+  for (let i = 0; i < sizes.length; i += 1) {
+    const a = placements[i];
+    for (let j = i + 1; j < sizes.length; j += 1) {
+      const b = placements[j];
+      const apart =
+        a.x + sizes[i].width <= b.x ||
+        b.x + sizes[j].width <= a.x ||
+        a.y + sizes[i].height <= b.y ||
+        b.y + sizes[j].height <= a.y;
+      if (!apart) return true;
+    }
+  }
+  return false;
 }
 
 type Merge = (old: number, v: number) => number;

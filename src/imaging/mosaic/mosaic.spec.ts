@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { readFits } from '../fits/fits-reader';
 import { writeFits } from '../fits/fits-writer';
-import { CombineMode, addTile, createCanvas, finishCanvas } from './mosaic-canvas';
+import { CombineMode, addTile, createCanvas, finishCanvas, tilesOverlap } from './mosaic-canvas';
 import { mosaicImages } from './mosaic';
 
 const tile = (values: number[]) => ({
@@ -24,6 +24,50 @@ describe('mosaic canvas', () => {
     addTile(canvas, tile([4, 5]), { x: 1, y: 0 });
     addTile(canvas, tile([NaN]), { x: 3, y: 0 }); // NaN never covers
     expect(Array.from(finishCanvas(canvas).data)).toEqual(expected);
+  });
+
+  it('should tell overlapping tiles from touching ones', () => {
+    const sizes = [
+      { width: 2, height: 2 },
+      { width: 2, height: 2 },
+    ];
+    expect(
+      tilesOverlap(sizes, [
+        { x: 0, y: 0 },
+        { x: 2, y: 0 },
+      ]),
+    ).toBe(false);
+    expect(
+      tilesOverlap(sizes, [
+        { x: 0, y: 0 },
+        { x: 0, y: 2 },
+      ]),
+    ).toBe(false);
+    expect(
+      tilesOverlap(sizes, [
+        { x: 0, y: 0 },
+        { x: 1, y: 1 },
+      ]),
+    ).toBe(true);
+    expect(
+      tilesOverlap(sizes, [
+        { x: 1, y: 1 },
+        { x: 0, y: 0 },
+      ]),
+    ).toBe(true);
+  });
+
+  it('should give the same means without counts when nothing overlaps', () => {
+    const counted = createCanvas(5, 1, 'mean');
+    const uncounted = createCanvas(5, 1, 'mean', false);
+    expect(uncounted.counts).toBeUndefined();
+    for (const canvas of [counted, uncounted]) {
+      addTile(canvas, tile([1, NaN]), { x: 0, y: 0 });
+      addTile(canvas, tile([3.5, 7]), { x: 3, y: 0 });
+    }
+    expect(Array.from(finishCanvas(uncounted).data)).toEqual(
+      Array.from(finishCanvas(counted).data),
+    );
   });
 });
 
@@ -68,6 +112,14 @@ describe('mosaicImages', () => {
     const { data, info } = await sharp(result.buffer).raw().toBuffer({ resolveWithObject: true });
     expect(info).toMatchObject({ width: 5, height: 1, channels: 3 });
     expect(Array.from(data)).toEqual([0, 0, 0, 32, 32, 32, 0, 0, 255, 255, 255, 255, 0, 0, 255]);
+  });
+
+  it('should paint a colour background under a curved stretch', async () => {
+    const result = await mosaicImages([a, b], { background: '#ff8000', stretch: 'sqrt', gap: 1 });
+    const { data } = await sharp(result.buffer).raw().toBuffer({ resolveWithObject: true });
+    expect(Array.from(data.subarray(6, 9))).toEqual([255, 128, 0]); // the gap
+    expect(data[0]).toBe(data[1]); // tiles stay grey
+    expect(data[3]).toBeGreaterThan(data[0]);
   });
 
   it('should refuse a canvas above the pixel limit', async () => {

@@ -5,7 +5,7 @@ import { DisplayPlanes, EncodeOptions, encodeDisplay } from '../encode/encode-im
 import { InvalidImagingOptionsError } from '../errors';
 import { StretchParams, stretchPlane } from '../stretch/stretch-plane';
 import { EncodedImage, Plane, ProgressFn } from '../types';
-import { CombineMode, addTile, createCanvas, finishCanvas } from './mosaic-canvas';
+import { CombineMode, addTile, createCanvas, finishCanvas, tilesOverlap } from './mosaic-canvas';
 import { MosaicLayout, TilePlacement, TileSize, gridLayout, offsetLayout } from './mosaic-layout';
 
 /** Options of a mosaic; `tiles[i]` (offsets) describes input `i`. */
@@ -37,7 +37,8 @@ export async function mosaicImages(
   for (const input of inputs) sizes.push(await probeImage(input, options));
   const layout = planLayout(sizes, options);
   assertPixels(layout.width, layout.height, options);
-  const canvas = createCanvas(layout.width, layout.height, options.combine ?? 'mean');
+  const overlapping = tilesOverlap(sizes, layout.placements);
+  const canvas = createCanvas(layout.width, layout.height, options.combine ?? 'mean', overlapping);
   for (let i = 0; i < inputs.length; i += 1) {
     onProgress?.('decode', (i / inputs.length) * 0.7);
     addTile(canvas, await decodeLuminance(inputs[i], options, consume), layout.placements[i]);
@@ -72,15 +73,14 @@ function toDisplay(plane: Plane, options: MosaicOptions): DisplayPlanes {
     };
   }
   const colour = parseHexColor(options.background);
-  const mask = new Uint8Array(plane.data.length);
-  for (let i = 0; i < mask.length; i += 1) mask[i] = plane.data[i] === plane.data[i] ? 0 : 1;
+  // stretchPlane keeps NaN, so NaN still marks uncovered pixels afterwards: no mask needed.
   const values = stretchPlane(plane.data, options, plane.data);
   // A grey background needs no colour planes: one plane is a third of the memory.
   const grey = colour[0] === colour[1] && colour[1] === colour[2];
-  const planes = (grey ? colour.slice(0, 1) : colour).map((c, k) => {
-    const out = k === 0 ? values : values.slice();
-    for (let i = 0; i < out.length; i += 1) if (mask[i]) out[i] = c;
-    return out;
+  const planes = grey ? [values] : [values, values.slice(), values.slice()];
+  planes.forEach((out, k) => {
+    const c = colour[k];
+    for (let i = 0; i < out.length; i += 1) if (out[i] !== out[i]) out[i] = c;
   });
   return { width: plane.width, height: plane.height, planes };
 }
