@@ -139,14 +139,11 @@ export function interleaveSums(
     G.fill(0);
     B.fill(0);
     for (const { values, rgb } of painted) {
-      const [r, g, b] = rgb;
-      for (let x = 0; x < width; x += 1) {
-        const v = values[from + x];
-        if (v !== v) continue;
-        R[x] += v * r;
-        G[x] += v * g;
-        B[x] += v * b;
-      }
+      // Adding v × 0 never changes a sum (stretched v is finite or NaN), so zero components of
+      // the colour are skipped: a pure red channel costs one add per pixel instead of three.
+      if (rgb[0] !== 0) addRow(R, values, from, rgb[0]);
+      if (rgb[1] !== 0) addRow(G, values, from, rgb[1]);
+      if (rgb[2] !== 0) addRow(B, values, from, rgb[2]);
     }
     let to = y * width * 3;
     for (let x = 0; x < width; x += 1, to += 3) {
@@ -156,6 +153,14 @@ export function interleaveSums(
     }
   }
   return out;
+}
+
+/** sums[x] += values[from + x] × k in float32, skipping NaN (as {@link addChannel} does). */
+function addRow(sums: Float32Array, values: Float32Array, from: number, k: number): void {
+  for (let x = 0; x < sums.length; x += 1) {
+    const v = values[from + x];
+    if (v === v) sums[x] += v * k;
+  }
 }
 
 /** Clip to [0, 1] then scale and round (the typed-array store truncates). */
