@@ -138,6 +138,12 @@ describe('interleaveSums (row-wise sums straight into samples)', () => {
     const consumed = await compositeImages(copies, options, undefined, true);
     expect(consumed.buffer.equals(kept.buffer)).toBe(true);
     expect(copies.every((b) => b.length === 0)).toBe(true);
+    // The same buffer twice (a worker gets one ArrayBuffer for both): never decoded in place.
+    const twice = Buffer.from(inputs[0]);
+    const repeated = { channels: [channels[0], channels[1]] };
+    const shared = await compositeImages([twice, twice], repeated, undefined, true);
+    const separate = await compositeImages([inputs[0], inputs[0]], repeated);
+    expect(shared.buffer.equals(separate.buffer)).toBe(true);
     // Four channels without consume take the float-sums path: same pixels as the row-wise path.
     const four = [...inputs, writeFits(noisy(64, 48, 4))];
     const sumsPath = await compositeImages(four, { channels });

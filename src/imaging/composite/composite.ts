@@ -1,4 +1,4 @@
-import { decodeLuminance } from '../decode/decode-planes';
+import { decodeLuminance, sharesMemory } from '../decode/decode-planes';
 import { DecodeLimits } from '../decode/probe';
 import { EncodeOptions, encodeDisplay, encodeRaster, rasterSixteen } from '../encode/encode-image';
 import { InvalidImagingOptionsError } from '../errors';
@@ -53,7 +53,7 @@ export async function compositeImages(
   let acc: RgbAccumulator | undefined;
   for (let i = 0; i < inputs.length; i += 1) {
     onProgress?.('decode', (i / inputs.length) * 0.8);
-    const plane = await decodeLuminance(inputs[i], options, consume);
+    const plane = await decodeLuminance(inputs[i], options, consume && !sharesMemory(inputs, i));
     if (consume) inputs[i] = EMPTY;
     onProgress?.('stretch', ((i + 0.5) / inputs.length) * 0.8);
     acc = addChannel(acc, plane, options.channels[i]);
@@ -85,7 +85,7 @@ async function compositeRaster(
   let height = 0;
   for (let i = 0; i < inputs.length; i += 1) {
     onProgress?.('decode', (i / inputs.length) * 0.8);
-    const plane = await decodeLuminance(inputs[i], options, consume);
+    const plane = await decodeLuminance(inputs[i], options, consume && !sharesMemory(inputs, i));
     if (consume) inputs[i] = EMPTY;
     if (i === 0) ({ width, height } = plane);
     onProgress?.('stretch', ((i + 0.5) / inputs.length) * 0.8);

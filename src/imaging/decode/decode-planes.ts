@@ -39,6 +39,21 @@ export async function decodePlanes(
   return decodeRaster(buffer, limits);
 }
 
+/**
+ * Whether `inputs[i]` shares bytes with another input (the same buffer passed twice, or
+ * overlapping views of one ArrayBuffer): such an input must not be decoded in place.
+ */
+export function sharesMemory(inputs: readonly Uint8Array[], i: number): boolean {
+  const a = inputs[i];
+  return inputs.some(
+    (b, j) =>
+      j !== i &&
+      b.buffer === a.buffer &&
+      b.byteOffset < a.byteOffset + a.byteLength &&
+      a.byteOffset < b.byteOffset + b.byteLength,
+  );
+}
+
 async function decodeRaster(buffer: Uint8Array, limits: DecodeLimits): Promise<Plane[]> {
   const info = await probeImage(buffer, limits);
   const colour = info.channels >= 3;

@@ -1,5 +1,5 @@
 import { parseHexColor } from '../composite/color';
-import { decodeLuminance } from '../decode/decode-planes';
+import { decodeLuminance, sharesMemory } from '../decode/decode-planes';
 import { DecodeLimits, assertPixels, probeImage } from '../decode/probe';
 import { DisplayPlanes, EncodeOptions, encodeDisplay } from '../encode/encode-image';
 import { InvalidImagingOptionsError } from '../errors';
@@ -41,7 +41,11 @@ export async function mosaicImages(
   const canvas = createCanvas(layout.width, layout.height, options.combine ?? 'mean', overlapping);
   for (let i = 0; i < inputs.length; i += 1) {
     onProgress?.('decode', (i / inputs.length) * 0.7);
-    addTile(canvas, await decodeLuminance(inputs[i], options, consume), layout.placements[i]);
+    addTile(
+      canvas,
+      await decodeLuminance(inputs[i], options, consume && !sharesMemory(inputs, i)),
+      layout.placements[i],
+    );
     if (consume) inputs[i] = EMPTY;
   }
   const plane = finishCanvas(canvas);
