@@ -1,19 +1,9 @@
-import { Transform } from 'class-transformer';
-import {
-  IsBoolean,
-  IsEnum,
-  IsInt,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
+import { IsEnum, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { PageQuery, SignedLinkQuery } from '../http/query.dto';
 import { JobState } from './job.model';
 
 /** Query of `GET /api/jobs`. */
-export class ListJobsQuery {
+export class ListJobsQuery extends PageQuery {
   @IsOptional()
   @IsEnum(JobState)
   state?: JobState;
@@ -22,40 +12,21 @@ export class ListJobsQuery {
   @IsString()
   @Matches(/^[a-z][a-z0-9-]{0,63}$/)
   type?: string;
-
-  @IsOptional()
-  @Transform(({ value }: { value: unknown }) =>
-    typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value,
-  )
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
-
-  @IsOptional()
-  @Transform(({ value }: { value: unknown }) =>
-    value === 'true' ? true : value === 'false' ? false : value,
-  )
-  @IsBoolean()
-  all?: boolean;
 }
 
-/** Query of `GET /api/jobs/:id/result` (signed links). */
-export class ResultQuery {
-  @IsOptional()
-  @IsString()
-  exp?: string;
-
-  @IsOptional()
-  @IsString()
-  sig?: string;
-
+/** Query of `GET /api/jobs/:id/result` (signed links, or a bearer token in the query). */
+export class ResultQuery extends SignedLinkQuery {
   @IsOptional()
   @IsString()
   access_token?: string;
+}
+
+/** Options every job submission body may carry besides its payload. */
+export class SubmissionDto {
+  /** Extension: higher runs first (-10..10, default 0). */
+  @IsOptional()
+  @IsInt()
+  @Min(-10)
+  @Max(10)
+  priority?: number;
 }

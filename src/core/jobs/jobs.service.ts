@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { Principal } from '../auth/principal';
+import { decodeCursor, DEFAULT_PAGE_SIZE, Page, pageOf } from '../http/paging';
 import {
   AppError,
   ConflictError,
@@ -95,11 +96,8 @@ export class JobsService {
     return this.views.toView(await this.owned(user, id), user, true);
   }
 
-  async list(
-    user: Principal,
-    query: ListJobsQuery,
-  ): Promise<{ items: JobView[]; nextCursor: string | null }> {
-    const limit = query.limit ?? 20;
+  async list(user: Principal, query: ListJobsQuery): Promise<Page<JobView>> {
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const owner = user.admin && query.all ? undefined : user.userId;
     const records = await this.store.list({
       owner,
@@ -108,13 +106,9 @@ export class JobsService {
       limit: limit + 1,
       cursor: decodeCursor(query.cursor),
     });
-    const page = records.slice(0, limit);
-    const last = page[page.length - 1];
-    const nextCursor = records.length > limit && last ? encodeCursor(last) : null;
-    return {
-      items: page.map((r) => this.views.toView(this.tracker.liveRecord(r.id) ?? r, user)),
-      nextCursor,
-    };
+    return pageOf(records, limit, (r) =>
+      this.views.toView(this.tracker.liveRecord(r.id) ?? r, user),
+    );
   }
 
   async cancel(user: Principal, id: string): Promise<{ status: 200 | 202; job: JobView }> {
@@ -210,28 +204,4 @@ export class JobsService {
 
 function emptyCounts(): Record<JobState, number> {
   return { queued: 0, running: 0, completed: 0, failed: 0, cancelled: 0 };
-}
-
-function encodeCursor(r: JobRecord): string {
-  return Buffer.from(JSON.stringify([r.createdAt, r.id])).toString('base64url');
-}
-
-function decodeCursor(cursor?: string): { createdAt: number; id: string } | undefined {
-  if (cursor === undefined) return undefined;
-  try {
-    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [
-      unknown,
-      unknown,
-    ];
-    if (typeof createdAt === 'number' && typeof id === 'string') return { createdAt, id };
-  } catch {
-    // fall through to the validation error
-  }
-  throw new ValidationError([{ field: 'cursor', problem: 'is not a cursor returned by this API' }]);
-}
-
-/** Sets the 202's Location header; returns the body (for submission controllers). */
-export function accepted(res: { location(url: string): unknown }, body: Accepted): Accepted {
-  res.location(body.links.self);
-  return body;
 }

@@ -4,7 +4,8 @@ import type { Request, Response } from 'express';
 import { AllowSignedLink, CurrentUser } from '../../core/auth/auth.decorators';
 import { Principal } from '../../core/auth/principal';
 import { AssetView } from './asset-view';
-import { ListAssetsQuery, SignedLinkQuery, ThumbnailQuery } from './assets.dto';
+import { SignedLinkQuery } from '../../core/http/query.dto';
+import { ListAssetsQuery, ThumbnailQuery } from './assets.dto';
 import { AssetDownload, AssetsService } from './assets.service';
 
 function send(res: Response, download: AssetDownload): void {

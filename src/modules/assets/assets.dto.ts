@@ -1,43 +1,10 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { PageQuery, SignedLinkQuery, toInt } from '../../core/http/query.dto';
 import type { ThumbnailFormat } from '../../imaging';
 
-const toInt = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
-
-/** Query parameters of signed links (`?exp=&sig=`), accepted by the content and thumbnail routes. */
-export class SignedLinkQuery {
-  @IsOptional()
-  @IsString()
-  exp?: string;
-
-  @IsOptional()
-  @IsString()
-  sig?: string;
-}
-
 /** Query of `GET /api/assets`. */
-export class ListAssetsQuery {
-  @IsOptional()
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
-
-  /** Admins: everyone's assets. */
-  @IsOptional()
-  @Transform(({ value }: { value: unknown }) =>
-    value === 'true' ? true : value === 'false' ? false : value,
-  )
-  @IsBoolean()
-  all?: boolean;
-}
+export class ListAssetsQuery extends PageQuery {}
 
 /** Query of `GET /api/assets/:id/thumbnail` (extension: a variant rendered by `POST /api/thumbnails`). */
 export class ThumbnailQuery extends SignedLinkQuery {

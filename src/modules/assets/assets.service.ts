@@ -1,3 +1,4 @@
+import { decodeCursor, DEFAULT_PAGE_SIZE, Page, pageOf } from '../../core/http/paging';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -20,7 +21,6 @@ import { ASSET_STORE, AssetRecord, AssetStore } from './asset-store.port';
 import { AssetView, AssetViewMapper } from './asset-view';
 import { ListAssetsQuery, MAX_NAME_LENGTH, ThumbnailQuery } from './assets.dto';
 import { MultipartFile, receiveMultipartFile } from './multipart-upload';
-import { decodeCursor, encodeCursor } from './page-cursor';
 import { probeStoredImage } from './upload-probe';
 
 /** A file to stream back with its headers. */
@@ -71,20 +71,14 @@ export class AssetsService {
     }
   }
 
-  async list(
-    user: Principal,
-    query: ListAssetsQuery,
-  ): Promise<{ items: AssetView[]; nextCursor: string | null }> {
-    const limit = query.limit ?? 20;
+  async list(user: Principal, query: ListAssetsQuery): Promise<Page<AssetView>> {
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const records = await this.store.list({
       owner: user.admin && query.all ? undefined : user.userId,
       limit: limit + 1,
       cursor: decodeCursor(query.cursor),
     });
-    const page = records.slice(0, limit);
-    const last = page[page.length - 1];
-    const nextCursor = records.length > limit && last ? encodeCursor(last) : null;
-    return { items: page.map((r) => this.views.toView(r)), nextCursor };
+    return pageOf(records, limit, (r) => this.views.toView(r));
   }
 
   async view(user: Principal, id: string): Promise<AssetView> {

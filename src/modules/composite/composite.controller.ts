@@ -1,8 +1,8 @@
-import { Body, Controller, Headers, HttpCode, Post, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import { Body, Controller, Post } from '@nestjs/common';
 import { CurrentUser } from '../../core/auth/auth.decorators';
 import { Principal } from '../../core/auth/principal';
-import { Accepted, accepted } from '../../core/jobs/jobs.service';
+import { Accepted } from '../../core/jobs/jobs.service';
+import { IdempotencyKey, Submission } from '../../core/jobs/submission.decorators';
 import { CompositeExportDto } from './composite.dto';
 import { CompositeService } from './composite.service';
 
@@ -11,13 +11,12 @@ export class CompositeController {
   constructor(private readonly composites: CompositeService) {}
 
   @Post('export')
-  @HttpCode(202)
-  async export(
+  @Submission()
+  export(
     @CurrentUser() user: Principal,
     @Body() body: CompositeExportDto,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @IdempotencyKey() idempotencyKey: string | undefined,
   ): Promise<Accepted> {
-    return accepted(res, await this.composites.submit(user, body, idempotencyKey));
+    return this.composites.submit(user, body, idempotencyKey);
   }
 }

@@ -16,6 +16,7 @@ import {
 } from 'class-validator';
 import type { OutputFormat } from '../../imaging';
 import { StretchOptionsDto } from './stretch-options.dto';
+import { SubmissionDto } from '../../core/jobs/jobs.dto';
 
 export const HEX_COLOR = /^#[0-9a-fA-F]{6}$/;
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['png', 'jpeg', 'fits'];
@@ -38,7 +39,7 @@ export class CompositeChannelDto extends StretchOptionsDto {
 }
 
 /** Output fields shared by composites and mosaics. */
-export class ExportOutputDto {
+export class ExportOutputDto extends SubmissionDto {
   @IsOptional()
   @IsIn(OUTPUT_FORMATS)
   format?: OutputFormat;
@@ -60,13 +61,6 @@ export class ExportOutputDto {
   @Min(1)
   @Max(16384)
   height?: number;
-
-  /** Extension: higher runs first (-10..10, default 0). */
-  @IsOptional()
-  @IsInt()
-  @Min(-10)
-  @Max(10)
-  priority?: number;
 }
 
 /** Body of `POST /api/composite/export` (API.md). */

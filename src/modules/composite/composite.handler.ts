@@ -4,13 +4,11 @@ import { JobContext, JobHandler, JobHandlerRegistry } from '../../core/jobs/job-
 import { BlobResult } from '../../core/jobs/job.model';
 import { CompositeOptions, ImagingPool } from '../../imaging';
 import { AssetLibrary } from '../assets/asset-library.service';
-import { imagingStep } from '../imaging-pool/imaging-job-errors';
 import {
   DescribeProgress,
-  STORE_AT,
-  imagingProgress,
   itemAt,
   loadInputs,
+  runPoolTask,
 } from '../imaging-pool/imaging-job-steps';
 import type { CompositePayload } from './composite.dto';
 
@@ -57,19 +55,17 @@ export class CompositeHandler implements JobHandler<CompositePayload>, OnModuleI
       maxPixels: this.config.maxPixels,
     };
     const format = options.format ?? 'png';
-    const started = Date.now();
-    const image = await imagingStep(() =>
-      this.pool.composite(
-        inputs.map((i) => i.bytes),
-        options,
-        {
-          signal: ctx.signal,
-          onProgress: imagingProgress(ctx, describeComposite(channels.length, format)),
-        },
-      ),
+    const image = await runPoolTask(
+      ctx,
+      `composite ${format}`,
+      describeComposite(channels.length, format),
+      (run) =>
+        this.pool.composite(
+          inputs.map((i) => i.bytes),
+          options,
+          run,
+        ),
     );
-    ctx.log(`composite ${image.width}×${image.height} ${format} in ${Date.now() - started} ms`);
-    ctx.progress(STORE_AT, 'store', `storing ${image.buffer.length} bytes`);
     return ctx.storeResult(`composite.${image.extension}`, image.buffer, image.contentType);
   }
 }

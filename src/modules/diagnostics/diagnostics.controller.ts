@@ -1,8 +1,8 @@
-import { Body, Controller, Headers, HttpCode, Post, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import { Body, Controller, Post } from '@nestjs/common';
 import { CurrentUser } from '../../core/auth/auth.decorators';
 import { Principal } from '../../core/auth/principal';
-import { Accepted, accepted, JobsService } from '../../core/jobs/jobs.service';
+import { Accepted, JobsService } from '../../core/jobs/jobs.service';
+import { IdempotencyKey, Submission } from '../../core/jobs/submission.decorators';
 import { DIAGNOSTIC_JOB } from './diagnostic.handler';
 import { DiagnosticJobDto } from './diagnostics.dto';
 
@@ -11,17 +11,13 @@ export class DiagnosticsController {
   constructor(private readonly jobs: JobsService) {}
 
   @Post('jobs')
-  @HttpCode(202)
-  async submit(
+  @Submission()
+  submit(
     @CurrentUser() user: Principal,
     @Body() body: DiagnosticJobDto,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @IdempotencyKey() idempotencyKey: string | undefined,
   ): Promise<Accepted> {
     const { priority, ...payload } = body;
-    return accepted(
-      res,
-      await this.jobs.submit(user, DIAGNOSTIC_JOB, payload, { idempotencyKey, priority }),
-    );
+    return this.jobs.submit(user, DIAGNOSTIC_JOB, payload, { idempotencyKey, priority });
   }
 }

@@ -1,7 +1,8 @@
 import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { SubmissionDto } from '../../core/jobs/jobs.dto';
 
 /** Body of `POST /api/diagnostics/jobs` (API.md). */
-export class DiagnosticJobDto {
+export class DiagnosticJobDto extends SubmissionDto {
   @IsInt()
   @Min(0)
   @Max(600_000)
@@ -28,13 +29,6 @@ export class DiagnosticJobDto {
   @IsOptional()
   @IsBoolean()
   cpu?: boolean;
-
-  /** Extension: higher runs first (-10..10, default 0). */
-  @IsOptional()
-  @IsInt()
-  @Min(-10)
-  @Max(10)
-  priority?: number;
 }
 
 export type DiagnosticPayload = Omit<DiagnosticJobDto, 'priority'>;

@@ -1,6 +1,7 @@
 import { JobContext } from '../../core/jobs/job-handler';
-import { ProgressFn } from '../../imaging';
+import { EncodedImage, ProgressFn } from '../../imaging';
 import { AssetLibrary, LoadedAsset } from '../assets/asset-library.service';
+import { imagingStep } from './imaging-job-errors';
 
 /** Share of a job's progress spent loading inputs from the blob store. */
 export const LOAD_SHARE = 20;
@@ -45,4 +46,22 @@ export function imagingProgress(ctx: JobContext, describe: DescribeProgress): Pr
 /** 1-based index of the item a fraction of `span` (the per-item part of a task) belongs to. */
 export function itemAt(fraction: number, span: number, n: number): number {
   return Math.min(n, Math.floor((fraction / span) * n) + 1);
+}
+
+/**
+ * Runs one pool task for a job: the job's signal and mapped progress go in, expected imaging
+ * failures become unrecoverable, and the time taken is logged before the `store` stage.
+ */
+export async function runPoolTask(
+  ctx: JobContext,
+  label: string,
+  describe: DescribeProgress,
+  task: (run: { signal: AbortSignal; onProgress: ProgressFn }) => Promise<EncodedImage>,
+): Promise<EncodedImage> {
+  const started = Date.now();
+  const onProgress = imagingProgress(ctx, describe);
+  const image = await imagingStep(() => task({ signal: ctx.signal, onProgress }));
+  ctx.log(`${label} ${image.width}×${image.height} in ${Date.now() - started} ms`);
+  ctx.progress(STORE_AT, 'store', `storing ${image.buffer.length} bytes`);
+  return image;
 }

@@ -1,8 +1,8 @@
-import { Body, Controller, Headers, HttpCode, Post, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import { Body, Controller, Post } from '@nestjs/common';
 import { CurrentUser } from '../../core/auth/auth.decorators';
 import { Principal } from '../../core/auth/principal';
-import { Accepted, accepted } from '../../core/jobs/jobs.service';
+import { Accepted } from '../../core/jobs/jobs.service';
+import { IdempotencyKey, Submission } from '../../core/jobs/submission.decorators';
 import { MosaicExportDto, MosaicSaveDto } from './mosaic.dto';
 import { MosaicService } from './mosaic.service';
 
@@ -11,24 +11,22 @@ export class MosaicController {
   constructor(private readonly mosaics: MosaicService) {}
 
   @Post('export')
-  @HttpCode(202)
-  async export(
+  @Submission()
+  export(
     @CurrentUser() user: Principal,
     @Body() body: MosaicExportDto,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @IdempotencyKey() idempotencyKey: string | undefined,
   ): Promise<Accepted> {
-    return accepted(res, await this.mosaics.export(user, body, idempotencyKey));
+    return this.mosaics.export(user, body, idempotencyKey);
   }
 
   @Post('save')
-  @HttpCode(202)
-  async save(
+  @Submission()
+  save(
     @CurrentUser() user: Principal,
     @Body() body: MosaicSaveDto,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @IdempotencyKey() idempotencyKey: string | undefined,
   ): Promise<Accepted> {
-    return accepted(res, await this.mosaics.save(user, body, idempotencyKey));
+    return this.mosaics.save(user, body, idempotencyKey);
   }
 }

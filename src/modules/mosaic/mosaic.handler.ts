@@ -4,13 +4,11 @@ import { JobContext, JobHandler, JobHandlerRegistry } from '../../core/jobs/job-
 import { AssetResult, BlobResult } from '../../core/jobs/job.model';
 import { EncodedImage, ImagingPool, MosaicOptions } from '../../imaging';
 import { AssetLibrary } from '../assets/asset-library.service';
-import { imagingStep } from '../imaging-pool/imaging-job-errors';
 import {
   DescribeProgress,
-  STORE_AT,
-  imagingProgress,
   itemAt,
   loadInputs,
+  runPoolTask,
 } from '../imaging-pool/imaging-job-steps';
 import type { MosaicPayload } from './mosaic.dto';
 
@@ -54,19 +52,17 @@ export class MosaicHandler implements JobHandler<MosaicPayload>, OnModuleInit {
       maxPixels: this.config.maxPixels,
     };
     const format = options.format ?? 'png';
-    const started = Date.now();
-    const image = await imagingStep(() =>
-      this.pool.mosaic(
-        inputs.map((i) => i.bytes),
-        options,
-        {
-          signal: ctx.signal,
-          onProgress: imagingProgress(ctx, describeMosaic(ids.length, format)),
-        },
-      ),
+    const image = await runPoolTask(
+      ctx,
+      `mosaic ${format}`,
+      describeMosaic(ids.length, format),
+      (run) =>
+        this.pool.mosaic(
+          inputs.map((i) => i.bytes),
+          options,
+          run,
+        ),
     );
-    ctx.log(`mosaic ${image.width}×${image.height} ${format} in ${Date.now() - started} ms`);
-    ctx.progress(STORE_AT, 'store', `storing ${image.buffer.length} bytes`);
     if (saveAs === undefined)
       return ctx.storeResult(`mosaic.${image.extension}`, image.buffer, image.contentType);
     return this.saveAsset(ctx, saveAs, image);

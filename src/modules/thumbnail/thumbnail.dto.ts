@@ -11,9 +11,10 @@ import {
   Min,
 } from 'class-validator';
 import type { ThumbnailFormat } from '../../imaging';
+import { SubmissionDto } from '../../core/jobs/jobs.dto';
 
 /** Body of `POST /api/thumbnails` (API.md). */
-export class ThumbnailsDto {
+export class ThumbnailsDto extends SubmissionDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(100)
@@ -30,11 +31,4 @@ export class ThumbnailsDto {
   @IsOptional()
   @IsIn(['webp', 'png', 'jpeg'])
   format?: ThumbnailFormat;
-
-  /** Extension: higher runs first (-10..10, default 0). */
-  @IsOptional()
-  @IsInt()
-  @Min(-10)
-  @Max(10)
-  priority?: number;
 }

@@ -45,6 +45,8 @@ const COLUMNS: (keyof JobRecord)[] = [
   'expiresAt',
 ];
 
+const INSERT_SQL = `INSERT INTO jobs (${COLUMNS.join(',')}) VALUES (${COLUMNS.map(() => '?').join(',')})`;
+
 function toColumn(key: string, value: unknown): unknown {
   if ((JSON_COLUMNS as readonly string[]).includes(key)) return JSON.stringify(value ?? null);
   if ((BOOL_COLUMNS as readonly string[]).includes(key)) return value ? 1 : 0;
@@ -92,10 +94,9 @@ export class SqliteJobStore implements JobStore {
   }
 
   insert(record: JobRecord): Promise<void> {
-    const sql = `INSERT INTO jobs (${COLUMNS.join(',')}) VALUES (${COLUMNS.map(() => '?').join(',')})`;
     return this.write(() => {
       try {
-        this.prepared(sql).run(...COLUMNS.map((c) => toColumn(c, record[c])));
+        this.prepared(INSERT_SQL).run(...COLUMNS.map((c) => toColumn(c, record[c])));
       } catch (err) {
         if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
           throw new DuplicateIdempotencyKeyError();
