@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { applyDecorators, Injectable, OnModuleInit, SetMetadata } from '@nestjs/common';
+import { DiscoveryService, Reflector } from '@nestjs/core';
 import type { Readable } from 'node:stream';
 import { JobTypePolicy } from '../../config/app-config';
 import { BlobResult, JobResult } from './job.model';
@@ -29,10 +30,29 @@ export interface JobHandler<P = unknown> {
   run(ctx: JobContext<P>): Promise<JobResult | void>;
 }
 
-/** Domain modules register their handlers here in `onModuleInit`; the runner reads it at bootstrap. */
+const JOB_HANDLER = 'jobs:handler';
+
+/** Marks a provider as the handler of its job type; the registry finds it at boot. */
+export const RegisterJobHandler = (): ClassDecorator =>
+  applyDecorators(Injectable(), SetMetadata(JOB_HANDLER, true));
+
+/** Every `@RegisterJobHandler()` provider, by type; one handler per type, checked at boot. */
 @Injectable()
-export class JobHandlerRegistry {
+export class JobHandlerRegistry implements OnModuleInit {
   private readonly handlers = new Map<string, JobHandler>();
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly reflector: Reflector,
+  ) {}
+
+  onModuleInit(): void {
+    for (const wrapper of this.discovery.getProviders()) {
+      const metatype = wrapper.metatype;
+      if (!metatype || !this.reflector.get<boolean>(JOB_HANDLER, metatype)) continue;
+      this.register(wrapper.instance as JobHandler);
+    }
+  }
 
   register(handler: JobHandler<never>): void {
     if (this.handlers.has(handler.type)) throw new Error(`duplicate job handler: ${handler.type}`);

@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { JobEvents } from './job-events';
 import { JobHandlerRegistry } from './job-handler';
 import { JobReaper } from './job-reaper.service';
@@ -11,6 +12,7 @@ import { JobsService } from './jobs.service';
 /** The job engine. Global so that domain modules can register handlers and submit jobs. */
 @Global()
 @Module({
+  imports: [DiscoveryModule],
   controllers: [JobsController, AdminQueueController],
   providers: [
     JobEvents,

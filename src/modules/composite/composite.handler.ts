@@ -1,6 +1,6 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { JobContext, JobHandler, JobHandlerRegistry } from '../../core/jobs/job-handler';
+import { JobContext, JobHandler, RegisterJobHandler } from '../../core/jobs/job-handler';
 import { BlobResult } from '../../core/jobs/job.model';
 import { CompositeOptions, ImagingPool } from '../../imaging';
 import { AssetLibrary } from '../assets/asset-library.service';
@@ -25,21 +25,16 @@ function describeComposite(n: number, format: string): DescribeProgress {
 }
 
 /** Colour composite: loads each channel's asset, composites in a worker, stores the file. */
-@Injectable()
-export class CompositeHandler implements JobHandler<CompositePayload>, OnModuleInit {
+@RegisterJobHandler()
+export class CompositeHandler implements JobHandler<CompositePayload> {
   readonly type = COMPOSITE_JOB;
   readonly policy = { concurrency: 1, timeoutMs: 600_000, maxAttempts: 2 };
 
   constructor(
-    private readonly registry: JobHandlerRegistry,
     private readonly library: AssetLibrary,
     private readonly pool: ImagingPool,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
-
-  onModuleInit(): void {
-    this.registry.register(this);
-  }
 
   async run(ctx: JobContext<CompositePayload>): Promise<BlobResult> {
     const { channels, ...output } = ctx.payload;

@@ -1,8 +1,7 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { JobContext, JobHandler, JobHandlerRegistry } from '../../core/jobs/job-handler';
+import { JobContext, JobHandler, RegisterJobHandler } from '../../core/jobs/job-handler';
 import { RetryableJobError } from '../../core/jobs/job-errors';
 import { JobResult } from '../../core/jobs/job.model';
 import { burnCpu } from './cpu-burn';
@@ -24,16 +23,10 @@ function randomStream(bytes: number): Readable {
 }
 
 /** Sleeps (or burns CPU) in steps, fails its first attempts on request, then stores a blob. */
-@Injectable()
-export class DiagnosticHandler implements JobHandler<DiagnosticPayload>, OnModuleInit {
+@RegisterJobHandler()
+export class DiagnosticHandler implements JobHandler<DiagnosticPayload> {
   readonly type = DIAGNOSTIC_JOB;
   readonly policy = { concurrency: 8, timeoutMs: 900_000, maxAttempts: 3 };
-
-  constructor(private readonly registry: JobHandlerRegistry) {}
-
-  onModuleInit(): void {
-    this.registry.register(this);
-  }
 
   async run(ctx: JobContext<DiagnosticPayload>): Promise<JobResult | void> {
     const { durationMs, steps = 10, failAttempts = 0, resultBytes = 0, cpu = false } = ctx.payload;

@@ -1,6 +1,6 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { JobContext, JobHandler, JobHandlerRegistry } from '../../core/jobs/job-handler';
+import { JobContext, JobHandler, RegisterJobHandler } from '../../core/jobs/job-handler';
 import { AssetResult, BlobResult } from '../../core/jobs/job.model';
 import { EncodedImage, ImagingPool, MosaicOptions } from '../../imaging';
 import { AssetLibrary } from '../assets/asset-library.service';
@@ -25,21 +25,16 @@ function describeMosaic(n: number, format: string): DescribeProgress {
 }
 
 /** Mosaic of asset tiles: a PNG/JPEG/FITS file, or (with `saveAs`) a new FITS asset. */
-@Injectable()
-export class MosaicHandler implements JobHandler<MosaicPayload>, OnModuleInit {
+@RegisterJobHandler()
+export class MosaicHandler implements JobHandler<MosaicPayload> {
   readonly type = MOSAIC_JOB;
   readonly policy = { concurrency: 1, timeoutMs: 600_000, maxAttempts: 2 };
 
   constructor(
-    private readonly registry: JobHandlerRegistry,
     private readonly library: AssetLibrary,
     private readonly pool: ImagingPool,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
-
-  onModuleInit(): void {
-    this.registry.register(this);
-  }
 
   async run(ctx: JobContext<MosaicPayload>): Promise<BlobResult | AssetResult> {
     const { tiles, saveAs, ...rest } = ctx.payload;

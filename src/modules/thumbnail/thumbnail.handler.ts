@@ -1,6 +1,6 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { JobContext, JobHandler, JobHandlerRegistry } from '../../core/jobs/job-handler';
+import { JobContext, JobHandler, RegisterJobHandler } from '../../core/jobs/job-handler';
 import { ThumbnailsResult } from '../../core/jobs/job.model';
 import { ImagingPool } from '../../imaging';
 import { AssetLibrary } from '../assets/asset-library.service';
@@ -8,21 +8,16 @@ import { THUMBNAIL_JOB, ThumbnailPayload, thumbnailVariant } from '../assets/ass
 import { imagingStep } from '../imaging-pool/imaging-job-errors';
 
 /** Renders thumbnails of assets, one after the other, with progress per asset. */
-@Injectable()
-export class ThumbnailHandler implements JobHandler<ThumbnailPayload>, OnModuleInit {
+@RegisterJobHandler()
+export class ThumbnailHandler implements JobHandler<ThumbnailPayload> {
   readonly type = THUMBNAIL_JOB;
   readonly policy = { concurrency: 2, timeoutMs: 900_000, maxAttempts: 2 };
 
   constructor(
-    private readonly registry: JobHandlerRegistry,
     private readonly library: AssetLibrary,
     private readonly pool: ImagingPool,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
-
-  onModuleInit(): void {
-    this.registry.register(this);
-  }
 
   async run(ctx: JobContext<ThumbnailPayload>): Promise<ThumbnailsResult> {
     const { assetIds } = ctx.payload;
