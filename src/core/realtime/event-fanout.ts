@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { JobEvent, JobEvents, JobRecordEvent } from '../jobs/job-events';
+import { JobEvent, JobEvents, JobProgressEvent, JobRecordEvent } from '../jobs/job-events';
 import { JobViewMapper } from '../jobs/job-view';
 import { JobEventName, OutboundEvent } from './outbound-event';
 import { ProgressCoalescer } from './progress-coalescer';
@@ -31,9 +31,10 @@ export class EventFanout implements OnModuleInit, OnModuleDestroy {
   private readonly listeners = new Set<OutboundListener>();
   private readonly jobListeners = new Map<string, Set<OutboundListener>>();
   private readonly lastSeq = new Map<string, number>();
-  private readonly coalescer = new ProgressCoalescer<OutboundEvent>(
+  /** Holds the engine's own (fresh, immutable) progress events; only the ones let through are built. */
+  private readonly coalescer = new ProgressCoalescer<JobProgressEvent>(
     PROGRESS_INTERVAL_MS,
-    (_id, e) => this.deliver(e),
+    (_id, e) => this.deliver(OutboundEvent.progress(e)),
   );
   private unsubscribe?: () => void;
 
@@ -78,7 +79,7 @@ export class EventFanout implements OnModuleInit, OnModuleDestroy {
     switch (event.kind) {
       case 'progress':
         if (event.seq > (this.lastSeq.get(event.jobId) ?? 0)) {
-          this.coalescer.push(event.jobId, OutboundEvent.progress(event));
+          this.coalescer.push(event.jobId, event);
         }
         return;
       case 'deleted':
