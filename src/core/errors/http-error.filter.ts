@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { AppError } from './app-error';
+import { codeForStatus, ErrorCode } from './error-code';
 
 interface ErrorBody {
   statusCode: number;
@@ -8,23 +9,6 @@ interface ErrorBody {
   message: string;
   details?: AppError['details'];
 }
-
-const CODES_BY_STATUS: Record<number, string> = {
-  400: 'bad_request',
-  401: 'unauthorized',
-  403: 'forbidden',
-  404: 'not_found',
-  405: 'method_not_allowed',
-  406: 'not_acceptable',
-  409: 'conflict',
-  411: 'length_required',
-  413: 'payload_too_large',
-  415: 'unsupported_media_type',
-  416: 'range_not_satisfiable',
-  422: 'unprocessable',
-  429: 'rate_limited',
-  503: 'unavailable',
-};
 
 /** Body-parser and other framework errors that carry a status (malformed JSON, too large). */
 function statusOf(err: unknown): number | undefined {
@@ -48,14 +32,14 @@ function toBody(err: unknown): { body: ErrorBody; headers?: Record<string, strin
       return {
         body: {
           statusCode: 400,
-          code: 'validation_failed',
+          code: ErrorCode.validation_failed,
           message: 'malformed request body',
           details,
         },
       };
     }
     const message = status === 404 ? 'route not found' : err.message;
-    return { body: { statusCode: status, code: CODES_BY_STATUS[status] ?? 'error', message } };
+    return { body: { statusCode: status, code: codeForStatus(status), message } };
   }
   const status = statusOf(err);
   if (status !== undefined && status < 500) {
@@ -64,7 +48,7 @@ function toBody(err: unknown): { body: ErrorBody; headers?: Record<string, strin
       return {
         body: {
           statusCode: 400,
-          code: 'validation_failed',
+          code: ErrorCode.validation_failed,
           message: 'malformed JSON body',
           details,
         },
@@ -72,10 +56,10 @@ function toBody(err: unknown): { body: ErrorBody; headers?: Record<string, strin
     }
     const message = status === 413 ? 'request body too large' : 'bad request';
     return {
-      body: { statusCode: status, code: CODES_BY_STATUS[status] ?? 'bad_request', message },
+      body: { statusCode: status, code: codeForStatus(status), message },
     };
   }
-  return { body: { statusCode: 500, code: 'internal', message: 'internal server error' } };
+  return { body: { statusCode: 500, code: ErrorCode.internal, message: 'internal server error' } };
 }
 
 /** The one place that turns errors into the contract's error shape. */

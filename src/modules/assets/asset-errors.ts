@@ -1,25 +1,26 @@
-import { AppError, ErrorDetail } from '../../core/errors/app-error';
+import { AppError, ErrorDetail, ValidationError } from '../../core/errors/app-error';
+import { ErrorCode } from '../../core/errors/error-code';
 import { ImagingError } from '../../imaging';
 
 /** The upload is larger than MAX_UPLOAD_MB. */
 export class PayloadTooLargeError extends AppError {
   constructor(maxBytes: number) {
     const mb = Math.round((maxBytes / 1024 / 1024) * 100) / 100;
-    super(413, 'payload_too_large', `the file is larger than the upload limit of ${mb} MB`);
+    super(413, ErrorCode.payload_too_large, `the file is larger than the upload limit of ${mb} MB`);
   }
 }
 
-/** The request is not `multipart/form-data`. */
+/** The request is not `multipart/form-data` (API.md pairs 415 with `unsupported_image`). */
 export class UnsupportedMediaTypeError extends AppError {
   constructor(message = 'expected a multipart/form-data body with a "file" field') {
-    super(415, 'unsupported_media_type', message);
+    super(415, ErrorCode.unsupported_image, message);
   }
 }
 
 /** An export names assets that do not exist or that the caller may not use (no existence leak). */
 export class AssetReferenceError extends AppError {
   constructor(details: ErrorDetail[]) {
-    super(422, 'asset_not_found', 'referenced assets were not found', details);
+    super(422, ErrorCode.asset_not_found, 'referenced assets were not found', details);
   }
 }
 
@@ -30,9 +31,10 @@ export class AssetReferenceError extends AppError {
 export function uploadImagingError(err: ImagingError, recognised: boolean): AppError {
   switch (err.code) {
     case 'unsupported_image':
-      return new AppError(recognised ? 422 : 415, err.code, err.message);
+      return new AppError(recognised ? 422 : 415, ErrorCode.unsupported_image, err.message);
     case 'image_too_large':
+      return new AppError(422, ErrorCode.image_too_large, err.message);
     case 'invalid_options':
-      return new AppError(422, err.code, err.message);
+      return new ValidationError([{ field: 'file', problem: err.message }]);
   }
 }

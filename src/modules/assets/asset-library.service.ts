@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Principal } from '../../core/auth/principal';
 import { AppError } from '../../core/errors/app-error';
+import { ErrorCode } from '../../core/errors/error-code';
 import { UnrecoverableJobError } from '../../core/jobs/job-errors';
 import { JobsService } from '../../core/jobs/jobs.service';
 import {
@@ -145,5 +146,5 @@ export class AssetLibrary {
 }
 
 function assetNotFound(id: string): UnrecoverableJobError {
-  return new UnrecoverableJobError('asset_not_found', `asset ${id} not found (deleted?)`);
+  return new UnrecoverableJobError(ErrorCode.asset_not_found, `asset ${id} not found (deleted?)`);
 }

@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { Principal } from '../../core/auth/principal';
 import { AppError, NotFoundError, ValidationError } from '../../core/errors/app-error';
+import { ErrorCode } from '../../core/errors/error-code';
 import { BLOB_STORE, BlobStore } from '../../core/storage/blob-store.port';
 import { ImagingPool } from '../../imaging';
 import { AssetLibrary } from './asset-library.service';
@@ -109,7 +110,8 @@ export class AssetsService {
     const info = asset.thumbnails.includes(variant)
       ? await this.blobs.head(thumbnailKey(id, variant))
       : null;
-    if (!info) throw new AppError(404, 'thumbnail_pending', 'the thumbnail is not ready yet');
+    if (!info)
+      throw new AppError(404, ErrorCode.thumbnail_pending, 'the thumbnail is not ready yet');
     const stream = await this.blobs.get(thumbnailKey(id, variant));
     const headers = {
       'Content-Type': CONTENT_TYPES[format],

@@ -1,4 +1,5 @@
 import { AppError, ErrorDetail, ValidationError } from '../../core/errors/app-error';
+import { ErrorCode } from '../../core/errors/error-code';
 import { StretchParams, fitInside } from '../../imaging';
 
 /** Black point must lie below the white point (each defaults as in imaging). */
@@ -29,7 +30,7 @@ export function assertOutputPixels(
   if (w * h > maxPixels) {
     throw new AppError(
       422,
-      'image_too_large',
+      ErrorCode.image_too_large,
       `the output would have ${w * h} pixels, the limit is ${maxPixels}`,
     );
   }

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { Principal } from '../../core/auth/principal';
 import { AppError } from '../../core/errors/app-error';
+import { ErrorCode } from '../../core/errors/error-code';
 import { Accepted, JobsService } from '../../core/jobs/jobs.service';
 import { planLayout } from '../../imaging';
 import { AssetRecord } from '../assets/asset-store.port';
@@ -50,7 +51,7 @@ export class MosaicService {
     if (layout.width * layout.height > this.config.maxPixels) {
       throw new AppError(
         422,
-        'image_too_large',
+        ErrorCode.image_too_large,
         `the mosaic canvas would be ${layout.width}×${layout.height}, over the pixel limit of ${this.config.maxPixels}`,
       );
     }
