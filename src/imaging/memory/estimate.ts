@@ -1,0 +1,164 @@
+/**
+ * Peak-memory estimates of imaging jobs, made from asset records (sizes only, no pixel read)
+ * before a job is queued. An estimate has a part that does not shrink when the work grid is
+ * downscaled (input bytes, full-resolution decode of a FITS input, fixed overhead) and a part
+ * that scales with the area of the work grid; a downscale factor `s` (linear, 0 < s ≤ 1) costs
+ * `fixedMB + scalableMB × s²`.
+ *
+ * Coefficients were calibrated against the peak RSS of real runs (`bench/memory-calibrate.ts`):
+ * the model's terms count every buffer alive at the worst moment, and {@link SAFETY} covers what
+ * the garbage collector keeps a little longer than the code does.
+ */
+
+const MB = 1024 * 1024;
+/** Thread stacks, sharp/libvips caches, encoder state: measured ~40 MB above an idle worker. */
+const OVERHEAD_MB = 64;
+/** Headroom for buffers the GC has not yet returned when the next one is allocated. */
+const SAFETY = 1.15;
+
+/** What an estimate needs to know of one input (an `Asset` record carries all of it). */
+export interface InputFootprint {
+  format: 'fits' | 'png' | 'jpeg' | 'tiff' | 'webp';
+  width: number;
+  height: number;
+  /** Colour channels (alpha included); FITS 1. */
+  channels: number;
+  /** Bits per sample; FITS |BITPIX|. */
+  bitDepth: number;
+  /** Size of the stored file (compressed FITS: the compressed size). */
+  bytes: number;
+}
+
+/** A peak-memory estimate in MB: `fixedMB + scalableMB × s²` at downscale factor `s`. */
+export interface MemoryEstimate {
+  fixedMB: number;
+  scalableMB: number;
+  /** The estimate at full size (`s = 1`). */
+  totalMB: number;
+}
+
+/** Output options that change the estimate. */
+export interface OutputFootprint {
+  format?: 'png' | 'jpeg' | 'fits';
+  bitDepth?: 8 | 16;
+}
+
+function estimate(fixedBytes: number, scalableBytes: number): MemoryEstimate {
+  const fixedMB = OVERHEAD_MB + (fixedBytes * SAFETY) / MB;
+  const scalableMB = (scalableBytes * SAFETY) / MB;
+  return { fixedMB, scalableMB, totalMB: fixedMB + scalableMB };
+}
+
+/**
+ * Bytes alive while one input is decoded to a float32 plane of its own size (then resampled to
+ * the work grid, which the caller counts). Rasters: sharp's raw samples plus one float plane per
+ * colour channel (both shrink with a downscale: sharp resizes while it decodes). FITS: the raw or
+ * inflated samples plus the float plane, always full size.
+ */
+export function decodeBytes(input: InputFootprint): { fixed: number; scalable: number } {
+  const pixels = input.width * input.height;
+  if (input.format === 'fits') return { fixed: pixels * (4 + input.bitDepth / 8), scalable: 0 };
+  const sample = pixels * input.channels * Math.max(1, input.bitDepth / 8);
+  const planes = pixels * 4 * (input.channels >= 3 ? 3 : 1);
+  return { fixed: 0, scalable: sample + planes };
+}
+
+function inputBytes(inputs: readonly InputFootprint[]): number {
+  return inputs.reduce((sum, i) => sum + i.bytes, 0);
+}
+
+/** Encoded output: the interleaved samples plus the encoder's result (at most as large). */
+function rasterOutputBytes(pixels: number, output: OutputFootprint): number {
+  const sample = output.format !== 'jpeg' && output.bitDepth === 16 ? 2 : 1;
+  return 2 * pixels * 3 * sample;
+}
+
+/**
+ * Peak memory of a colour composite of `inputs` (channel order) on the first channel's grid: the
+ * worse of two moments. Decoding a channel: the planes of the channels before it, the channel's
+ * decode and its resampled plane. Encoding: PNG/JPEG one stretched float plane per channel plus
+ * the samples and the encoded file; FITS three float sums plus the output cube written twice.
+ */
+export function estimateCompositeMB(
+  inputs: readonly InputFootprint[],
+  output: OutputFootprint = {},
+): MemoryEstimate {
+  if (inputs.length === 0) return estimate(0, 0);
+  const plane = inputs[0].width * inputs[0].height * 4;
+  const n = inputs.length;
+  const decodes = inputs.map(decodeBytes);
+  const worstFixed = Math.max(...decodes.map((d) => d.fixed));
+  const worstScalable = Math.max(...decodes.map((d) => d.scalable));
+  const fits = output.format === 'fits';
+  const held = fits ? 3 * plane : (n - 1) * plane;
+  const decoding = held + worstScalable + plane;
+  const encoding = fits ? 9 * plane : n * plane + rasterOutputBytes(plane / 4, output);
+  return estimate(inputBytes(inputs) + worstFixed, Math.max(decoding, encoding));
+}
+
+/** How a mosaic's output grid is built, for {@link estimateMosaicMB}. */
+export interface MosaicGrid {
+  /** Output grid (canvas) size in pixels at full size. */
+  width: number;
+  height: number;
+  /**
+   * Float32 planes of output-grid size held while tiles are added: the sum (1) plus a coverage
+   * or weight plane (1) when tiles overlap. Defaults to 2. A WCS coadd that also keeps a
+   * coverage count passes 3.
+   */
+  canvasPlanes?: number;
+  /**
+   * Extra bytes per tile pixel while a tile is added (e.g. a reprojected copy of the tile and
+   * its footprint weights, 8 per pixel): counted on the largest tile, scaled with the grid.
+   */
+  perTilePixelBytes?: number;
+}
+
+/**
+ * Peak memory of a mosaic of `tiles` onto `grid`: the input files, the canvas planes, the
+ * largest tile being decoded (and reprojected), then the stretch and encoded output. Used for
+ * grid/offset collages and, with `canvasPlanes`/`perTilePixelBytes`, for WCS mosaics and the
+ * footprint route's `estimateMB`.
+ */
+export function estimateMosaicMB(
+  tiles: readonly InputFootprint[],
+  grid: MosaicGrid,
+  output: OutputFootprint = {},
+): MemoryEstimate {
+  const pixels = grid.width * grid.height;
+  const canvas = pixels * 4 * (grid.canvasPlanes ?? 2);
+  const decodes = tiles.map(decodeBytes);
+  const largestTile = Math.max(0, ...tiles.map((t) => t.width * t.height));
+  const perTile = largestTile * (grid.perTilePixelBytes ?? 4);
+  const worstFixed = Math.max(0, ...decodes.map((d) => d.fixed));
+  const worstScalable = Math.max(0, ...decodes.map((d) => d.scalable));
+  const encode =
+    output.format === 'fits' ? pixels * 4 * 2 : pixels * 4 + rasterOutputBytes(pixels, output);
+  const work = Math.max(canvas + worstScalable + perTile, canvas + encode);
+  return estimate(inputBytes(tiles) + worstFixed, work);
+}
+
+/** The estimate at downscale factor `s`. */
+export function estimateAt(e: MemoryEstimate, s: number): number {
+  return e.fixedMB + e.scalableMB * s * s;
+}
+
+/**
+ * Largest downscale factor (≤ 1, rounded down to 0.01) whose estimate fits `budgetMB`: 1 when
+ * it fits already, `null` when even a tiny output would not (the fixed part is over budget).
+ */
+export function scaleToFit(e: MemoryEstimate, budgetMB: number): number | null {
+  if (e.totalMB <= budgetMB) return 1;
+  const room = budgetMB - e.fixedMB;
+  if (room <= 0 || e.scalableMB <= 0) return null;
+  const s = Math.floor(Math.sqrt(room / e.scalableMB) * 100) / 100;
+  return s >= 0.01 ? s : null;
+}
+
+/** The `too_large` problem text of API.md's error details. */
+export function describeOverBudget(e: MemoryEstimate, budgetMB: number): string {
+  const s = scaleToFit(e, budgetMB);
+  const needs = `needs ~${Math.ceil(e.totalMB)} MB, budget ${budgetMB} MB`;
+  if (s === null) return `${needs}: too large even downscaled`;
+  return `${needs}: downscale to ${s.toFixed(2)} or below`;
+}
