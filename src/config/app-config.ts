@@ -22,6 +22,8 @@ export interface AppConfig {
   diagnostics: boolean;
   maxUploadBytes: number;
   maxPixels: number;
+  /** Memory budget (MB) of one node's imaging jobs together (`IMAGING_MEMORY_MB`). */
+  imagingMemoryMB: number;
   jobs: {
     leaseMs: number;
     heartbeatMs: number;
@@ -116,6 +118,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     diagnostics: boolVar(env, 'DIAGNOSTICS', !production),
     maxUploadBytes: intVar(env, 'MAX_UPLOAD_MB', 512, 1, 65_536) * 1024 * 1024,
     maxPixels: intVar(env, 'MAX_PIXELS', 268_402_689, 1, 2 ** 31),
+    imagingMemoryMB: intVar(env, 'IMAGING_MEMORY_MB', 2048, 64, 1_048_576),
     jobs,
     env,
   };
