@@ -6,6 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 import { createRealtimeAdapter } from './core/realtime/realtime-io.adapter';
+import { verifyJsonDepth } from './core/http/json-depth';
 import { createValidationPipe } from './core/validation.pipe';
 
 /** Builds the app (also used by tests and benchmarks); the caller listens. */
@@ -17,7 +18,7 @@ export async function createApp(
     logger: logLevels ?? ['log', 'warn', 'error'],
     bodyParser: false,
   });
-  app.useBodyParser('json', { limit: '1mb' });
+  app.useBodyParser('json', { limit: '1mb', verify: verifyJsonDepth });
   app.useGlobalPipes(createValidationPipe());
   app.useWebSocketAdapter(await createRealtimeAdapter(app));
   app.enableShutdownHooks();

@@ -13,6 +13,7 @@ import type { Response } from 'express';
 import { AllowSignedLink, CurrentUser } from '../auth/auth.decorators';
 import { Principal } from '../auth/principal';
 import { ForbiddenError } from '../errors/app-error';
+import { sendStream } from '../http/send-stream';
 import { JobView } from './job-view';
 import { ListJobsQuery, ResultQuery } from './jobs.dto';
 import { JobsService } from './jobs.service';
@@ -78,7 +79,7 @@ export class JobsController {
         return;
       case 'file':
         res.status(download.status).set(download.headers);
-        download.stream.on('error', () => res.destroy()).pipe(res);
+        sendStream(res, download.stream);
     }
   }
 }

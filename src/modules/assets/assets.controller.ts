@@ -5,12 +5,13 @@ import { AllowSignedLink, CurrentUser } from '../../core/auth/auth.decorators';
 import { Principal } from '../../core/auth/principal';
 import { AssetView } from './asset-view';
 import { SignedLinkQuery } from '../../core/http/query.dto';
+import { sendStream } from '../../core/http/send-stream';
 import { ListAssetsQuery, ThumbnailQuery } from './assets.dto';
 import { AssetDownload, AssetsService } from './assets.service';
 
 function send(res: Response, download: AssetDownload): void {
   res.status(200).set(download.headers);
-  download.stream.on('error', () => res.destroy()).pipe(res);
+  sendStream(res, download.stream);
 }
 
 @Controller('api/assets')
