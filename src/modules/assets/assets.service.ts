@@ -150,6 +150,10 @@ export class AssetsService {
 /** The `name` field, else the file's own name, else `untitled`. */
 function uploadName(file: MultipartFile): string {
   const name = (file.fields.name ?? '').trim() || (file.filename ?? '').trim() || 'untitled';
+  // eslint-disable-next-line no-control-regex -- control characters are what is refused
+  if (/[\u0000-\u001f\u007f]/.test(name)) {
+    throw new ValidationError([{ field: 'name', problem: 'must not contain control characters' }]);
+  }
   if (name.length > MAX_NAME_LENGTH) {
     throw new ValidationError([
       { field: 'name', problem: `must be at most ${MAX_NAME_LENGTH} characters` },
