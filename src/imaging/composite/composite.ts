@@ -1,5 +1,5 @@
-import { decodeLuminance, sharesMemory } from '../decode/decode-planes';
-import { DecodeLimits } from '../decode/probe';
+import { DecodeOptions, decodeLuminance, sharesMemory } from '../decode/decode-planes';
+import { DecodeLimits, probeImage } from '../decode/probe';
 import { EncodeOptions, encodeDisplay, encodeRaster, rasterSixteen } from '../encode/encode-image';
 import { InvalidImagingOptionsError } from '../errors';
 import { StretchParams, stretchPlane } from '../stretch/stretch-plane';
@@ -18,6 +18,8 @@ export interface CompositeChannel extends StretchParams {
 /** Options of a colour composite; `channels[i]` describes input `i`. */
 export interface CompositeOptions extends EncodeOptions, DecodeLimits {
   channels: CompositeChannel[];
+  /** Work-grid downscale (0 < scale ≤ 1) that keeps the job within its memory budget. */
+  scale?: number;
 }
 
 /** Accumulated RGB sums in FITS orientation, on the first channel's grid. */
@@ -47,13 +49,14 @@ export async function compositeImages(
   }
   // Stretched planes cost one plane per channel; without `consume` they come on top of the
   // caller's inputs, so beyond three channels the three sums are cheaper.
+  const decode = await decodeOptions(inputs[0], options);
   if (options.format !== 'fits' && (consume || inputs.length <= 3)) {
-    return compositeRaster(inputs, options, onProgress, consume);
+    return compositeRaster(inputs, options, decode, onProgress, consume);
   }
   let acc: RgbAccumulator | undefined;
   for (let i = 0; i < inputs.length; i += 1) {
     onProgress?.('decode', (i / inputs.length) * 0.8);
-    const plane = await decodeLuminance(inputs[i], options, consume && !sharesMemory(inputs, i));
+    const plane = await decodeLuminance(inputs[i], decode, consume && !sharesMemory(inputs, i));
     if (consume) inputs[i] = EMPTY;
     onProgress?.('stretch', ((i + 0.5) / inputs.length) * 0.8);
     acc = addChannel(acc, plane, options.channels[i]);
@@ -68,6 +71,22 @@ export async function compositeImages(
 
 const EMPTY = new Uint8Array(0);
 
+/** Decode limits; with a downscale, every channel is decoded straight to the scaled grid. */
+async function decodeOptions(first: Uint8Array, options: CompositeOptions): Promise<DecodeOptions> {
+  const limits = { maxPixels: options.maxPixels };
+  if (options.scale === undefined || options.scale >= 1) return limits;
+  const { width, height } = await probeImage(first, limits);
+  return { ...limits, resizeTo: scaledSize(width, height, options.scale) };
+}
+
+/** A size multiplied by a downscale factor, at least one pixel each way. */
+export function scaledSize(width: number, height: number, scale: number) {
+  return {
+    width: Math.max(1, Math.round(width * scale)),
+    height: Math.max(1, Math.round(height * scale)),
+  };
+}
+
 /** A stretched channel on the output grid and its colour × weight. */
 export interface PaintedChannel {
   values: Float32Array;
@@ -77,6 +96,7 @@ export interface PaintedChannel {
 async function compositeRaster(
   inputs: Uint8Array[],
   options: CompositeOptions,
+  decode: DecodeOptions,
   onProgress: ProgressFn | undefined,
   consume: boolean,
 ): Promise<EncodedImage> {
@@ -85,7 +105,7 @@ async function compositeRaster(
   let height = 0;
   for (let i = 0; i < inputs.length; i += 1) {
     onProgress?.('decode', (i / inputs.length) * 0.8);
-    const plane = await decodeLuminance(inputs[i], options, consume && !sharesMemory(inputs, i));
+    const plane = await decodeLuminance(inputs[i], decode, consume && !sharesMemory(inputs, i));
     if (consume) inputs[i] = EMPTY;
     if (i === 0) ({ width, height } = plane);
     onProgress?.('stretch', ((i + 0.5) / inputs.length) * 0.8);

@@ -1,9 +1,19 @@
 import sharp from 'sharp';
 import { ImageDecodeError } from '../errors';
+import { resampleBilinear } from '../composite/resample';
 import { readFits } from '../fits/fits-reader';
 import { Plane } from '../types';
 import { detectFormat } from './detect-format';
 import { DecodeLimits, probeImage } from './probe';
+
+/** Decode limits, and optionally the size the planes are wanted at. */
+export interface DecodeOptions extends DecodeLimits {
+  /**
+   * Resample to this size while decoding (a memory-budget downscale): rasters are resized by
+   * sharp as they are decoded, FITS planes are resampled bilinearly after the decode.
+   */
+  resizeTo?: { width: number; height: number };
+}
 
 /** Rec. 709 luma weights, applied to stored (not linearised) values. */
 const LUMA = [0.2126, 0.7152, 0.0722];
@@ -15,7 +25,7 @@ const LUMA = [0.2126, 0.7152, 0.0722];
  */
 export async function decodeLuminance(
   buffer: Uint8Array,
-  limits: DecodeLimits = {},
+  limits: DecodeOptions = {},
   consume = false,
 ): Promise<Plane> {
   const planes = await decodePlanes(buffer, limits, consume);
@@ -28,13 +38,14 @@ export async function decodeLuminance(
  */
 export async function decodePlanes(
   buffer: Uint8Array,
-  limits: DecodeLimits = {},
+  limits: DecodeOptions = {},
   consume = false,
 ): Promise<Plane[]> {
   if (detectFormat(buffer) === 'fits') {
     await probeImage(buffer, limits); // header-only size check before decoding pixels
     const { width, height, data } = readFits(buffer, { inPlace: consume });
-    return [{ width, height, data }];
+    const size = limits.resizeTo ?? { width, height };
+    return [resampleBilinear({ width, height, data }, size.width, size.height)];
   }
   return decodeRaster(buffer, limits);
 }
@@ -54,10 +65,13 @@ export function sharesMemory(inputs: readonly Uint8Array[], i: number): boolean 
   );
 }
 
-async function decodeRaster(buffer: Uint8Array, limits: DecodeLimits): Promise<Plane[]> {
+async function decodeRaster(buffer: Uint8Array, limits: DecodeOptions): Promise<Plane[]> {
   const info = await probeImage(buffer, limits);
   const colour = info.channels >= 3;
   let pipeline = sharp(buffer, { failOn: 'error', limitInputPixels: false, autoOrient: true });
+  const size = limits.resizeTo;
+  if (size && (size.width !== info.width || size.height !== info.height))
+    pipeline = pipeline.resize(size.width, size.height, { fit: 'fill' });
   if (info.bitDepth === 16) pipeline = pipeline.toColourspace(colour ? 'rgb16' : 'grey16');
   const depth = info.bitDepth === 8 ? 'uchar' : info.bitDepth === 16 ? 'ushort' : 'float';
   const { data, info: out } = await pipeline

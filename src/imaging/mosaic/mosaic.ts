@@ -1,4 +1,5 @@
 import { parseHexColor } from '../composite/color';
+import { scaledSize } from '../composite/composite';
 import { decodeLuminance, sharesMemory } from '../decode/decode-planes';
 import { DecodeLimits, assertPixels, probeImage } from '../decode/probe';
 import { DisplayPlanes, EncodeOptions, encodeDisplay } from '../encode/encode-image';
@@ -17,6 +18,8 @@ export interface MosaicOptions extends StretchParams, EncodeOptions, DecodeLimit
   /** `#rrggbb` painted where no tile covers (PNG/JPEG). Absent: grey output, uncovered = black. */
   background?: string;
   combine?: CombineMode;
+  /** Downscale (0 < scale ≤ 1) of tiles, offsets and gap that keeps the job within its budget. */
+  scale?: number;
 }
 
 /**
@@ -35,15 +38,18 @@ export async function mosaicImages(
   if (inputs.length === 0) throw new InvalidImagingOptionsError('mosaic needs at least one tile');
   const sizes: TileSize[] = [];
   for (const input of inputs) sizes.push(await probeImage(input, options));
-  const layout = planLayout(sizes, options);
+  const scale = options.scale !== undefined && options.scale < 1 ? options.scale : 1;
+  const scaled = sizes.map((t) => (scale < 1 ? scaledSize(t.width, t.height, scale) : t));
+  const layout = planLayout(scaled, scale < 1 ? scaledPlacement(options, scale) : options);
   assertPixels(layout.width, layout.height, options);
-  const overlapping = tilesOverlap(sizes, layout.placements);
+  const overlapping = tilesOverlap(scaled, layout.placements);
   const canvas = createCanvas(layout.width, layout.height, options.combine ?? 'mean', overlapping);
   for (let i = 0; i < inputs.length; i += 1) {
     onProgress?.('decode', (i / inputs.length) * 0.7);
+    const decode = { maxPixels: options.maxPixels, resizeTo: scaled[i] };
     addTile(
       canvas,
-      await decodeLuminance(inputs[i], options, consume && !sharesMemory(inputs, i)),
+      await decodeLuminance(inputs[i], decode, consume && !sharesMemory(inputs, i)),
       layout.placements[i],
     );
     if (consume) inputs[i] = EMPTY;
@@ -59,6 +65,16 @@ export async function mosaicImages(
 }
 
 const EMPTY = new Uint8Array(0);
+
+/** Offsets and gap multiplied by the downscale factor (rounded to whole pixels). */
+function scaledPlacement(options: MosaicOptions, scale: number): MosaicOptions {
+  const at = (v: number | undefined) => (v === undefined ? v : Math.round(v * scale));
+  return {
+    ...options,
+    gap: at(options.gap),
+    tiles: options.tiles?.map((t) => ({ ...t, x: at(t.x), y: at(t.y) })),
+  };
+}
 
 /** Grid or offsets layout from the options. */
 export function planLayout(sizes: TileSize[], options: MosaicOptions): MosaicLayout {

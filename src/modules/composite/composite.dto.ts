@@ -3,6 +3,7 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsBoolean,
   IsIn,
   IsInt,
   IsNumber,
@@ -61,6 +62,11 @@ export class ExportOutputDto extends SubmissionDto {
   @Min(1)
   @Max(16384)
   height?: number;
+
+  /** Over the memory budget: make the output at the size that fits instead of `422 too_large`. */
+  @IsOptional()
+  @IsBoolean()
+  downscale?: boolean;
 }
 
 /** Body of `POST /api/composite/export` (API.md). */

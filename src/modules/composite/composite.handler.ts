@@ -2,14 +2,16 @@ import { Inject } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { JobContext, JobHandler, RegisterJobHandler } from '../../core/jobs/job-handler';
 import { BlobResult } from '../../core/jobs/job.model';
-import { CompositeOptions, ImagingPool } from '../../imaging';
+import { CompositeOptions, ImagingPool, estimateCompositeMB } from '../../imaging';
 import { AssetLibrary } from '../assets/asset-library.service';
 import {
   DescribeProgress,
+  inputRecords,
   itemAt,
   loadInputs,
   runPoolTask,
 } from '../imaging-pool/imaging-job-steps';
+import { MemoryBudget, MemoryPlan } from '../imaging-pool/memory-budget';
 import type { CompositePayload } from './composite.dto';
 
 export const COMPOSITE_JOB = 'composite';
@@ -33,10 +35,23 @@ export class CompositeHandler implements JobHandler<CompositePayload> {
   constructor(
     private readonly library: AssetLibrary,
     private readonly pool: ImagingPool,
+    private readonly budget: MemoryBudget,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /** Holds the job's memory estimate (at the scale planned at submission) while it runs. */
   async run(ctx: JobContext<CompositePayload>): Promise<BlobResult> {
+    const ids = ctx.payload.channels.map((c) => c.assetId);
+    const estimate = estimateCompositeMB(await inputRecords(this.library, ids), ctx.payload);
+    const plan = this.budget.plan(estimate, ctx.payload.downscale);
+    if (plan.scale < 1) ctx.log(`downscaled to ${plan.scale} to fit the memory budget`);
+    return this.budget.hold(ctx, plan.mb, () => this.composite(ctx, plan));
+  }
+
+  private async composite(
+    ctx: JobContext<CompositePayload>,
+    plan: MemoryPlan,
+  ): Promise<BlobResult> {
     const { channels, ...output } = ctx.payload;
     const inputs = await loadInputs(
       ctx,
@@ -48,6 +63,7 @@ export class CompositeHandler implements JobHandler<CompositePayload> {
       ...output,
       channels: channels.map(({ assetId: _id, ...channel }) => channel),
       maxPixels: this.config.maxPixels,
+      scale: plan.scale,
     };
     const format = options.format ?? 'png';
     const image = await runPoolTask(

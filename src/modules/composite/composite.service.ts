@@ -2,7 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { Principal } from '../../core/auth/principal';
 import { Accepted, JobsService } from '../../core/jobs/jobs.service';
+import { estimateCompositeMB } from '../../imaging';
 import { AssetLibrary } from '../assets/asset-library.service';
+import { MemoryBudget } from '../imaging-pool/memory-budget';
 import { COMPOSITE_JOB } from './composite.handler';
 import { CompositeExportDto, CompositePayload } from './composite.dto';
 import { assertNoProblems, assertOutputPixels, stretchPointProblems } from './export-checks';
@@ -13,6 +15,7 @@ export class CompositeService {
   constructor(
     private readonly jobs: JobsService,
     private readonly library: AssetLibrary,
+    private readonly budget: MemoryBudget,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -24,8 +27,9 @@ export class CompositeService {
     const { priority, ...payload } = body;
     assertNoProblems(body.channels.flatMap((c, i) => stretchPointProblems(c, `channels.${i}`)));
     const refs = body.channels.map((c, i) => ({ field: `channels.${i}.assetId`, id: c.assetId }));
-    const [first] = await this.library.requireAll(user, refs);
-    assertOutputPixels(first.width, first.height, body, this.config.maxPixels);
+    const assets = await this.library.requireAll(user, refs);
+    assertOutputPixels(assets[0].width, assets[0].height, body, this.config.maxPixels);
+    this.budget.plan(estimateCompositeMB(assets, body), body.downscale);
     return this.jobs.submit(user, COMPOSITE_JOB, plain(payload), { idempotencyKey, priority });
   }
 }

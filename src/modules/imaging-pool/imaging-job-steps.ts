@@ -1,6 +1,7 @@
 import { JobContext } from '../../core/jobs/job-handler';
 import { EncodedImage, ProgressFn } from '../../imaging';
 import { AssetLibrary, LoadedAsset } from '../assets/asset-library.service';
+import { AssetRecord } from '../assets/asset-store.port';
 import { imagingStep } from './imaging-job-errors';
 
 /** Share of a job's progress spent loading inputs from the blob store. */
@@ -64,4 +65,10 @@ export async function runPoolTask(
   ctx.log(`${label} ${image.width}×${image.height} in ${Date.now() - started} ms`);
   ctx.progress(STORE_AT, 'store', `storing ${image.buffer.length} bytes`);
   return image;
+}
+
+/** The records of the inputs that still exist (a missing one fails later, when it is loaded). */
+export async function inputRecords(library: AssetLibrary, ids: string[]): Promise<AssetRecord[]> {
+  const found = await Promise.all(ids.map((id) => library.get(id)));
+  return found.filter((r): r is AssetRecord => r !== null);
 }

@@ -1,6 +1,7 @@
 import { Global, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { availableParallelism } from 'node:os';
 import { ImagingPool } from '../../imaging';
+import { MemoryBudget } from './memory-budget';
 
 /** Stops the worker threads after the job runners have let go of them. */
 @Injectable()
@@ -21,7 +22,8 @@ class ImagingPoolLifecycle implements OnApplicationShutdown {
       useFactory: () => new ImagingPool({ maxThreads: Math.max(1, availableParallelism()) }),
     },
     ImagingPoolLifecycle,
+    MemoryBudget,
   ],
-  exports: [ImagingPool],
+  exports: [ImagingPool, MemoryBudget],
 })
 export class ImagingPoolModule {}

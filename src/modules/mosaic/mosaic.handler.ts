@@ -2,14 +2,22 @@ import { Inject } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { JobContext, JobHandler, RegisterJobHandler } from '../../core/jobs/job-handler';
 import { AssetResult, BlobResult } from '../../core/jobs/job.model';
-import { EncodedImage, ImagingPool, MosaicOptions } from '../../imaging';
+import {
+  EncodedImage,
+  ImagingPool,
+  MosaicOptions,
+  estimateMosaicMB,
+  planLayout,
+} from '../../imaging';
 import { AssetLibrary } from '../assets/asset-library.service';
 import {
   DescribeProgress,
+  inputRecords,
   itemAt,
   loadInputs,
   runPoolTask,
 } from '../imaging-pool/imaging-job-steps';
+import { MemoryBudget, MemoryPlan } from '../imaging-pool/memory-budget';
 import type { MosaicPayload } from './mosaic.dto';
 
 export const MOSAIC_JOB = 'mosaic';
@@ -33,10 +41,27 @@ export class MosaicHandler implements JobHandler<MosaicPayload> {
   constructor(
     private readonly library: AssetLibrary,
     private readonly pool: ImagingPool,
+    private readonly budget: MemoryBudget,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /** Holds the job's memory estimate (at the scale planned at submission) while it runs. */
   async run(ctx: JobContext<MosaicPayload>): Promise<BlobResult | AssetResult> {
+    const { payload } = ctx;
+    const records = await inputRecords(
+      this.library,
+      payload.tiles.map((t) => t.assetId),
+    );
+    const canvas = planLayout(records, { ...payload, tiles: payload.tiles });
+    const plan = this.budget.plan(estimateMosaicMB(records, canvas, payload), payload.downscale);
+    if (plan.scale < 1) ctx.log(`downscaled to ${plan.scale} to fit the memory budget`);
+    return this.budget.hold(ctx, plan.mb, () => this.mosaic(ctx, plan));
+  }
+
+  private async mosaic(
+    ctx: JobContext<MosaicPayload>,
+    plan: MemoryPlan,
+  ): Promise<BlobResult | AssetResult> {
     const { tiles, saveAs, ...rest } = ctx.payload;
     const ids = tiles.map((tile) => tile.assetId);
     const inputs = await loadInputs(ctx, this.library, ids, 'tile');
@@ -45,6 +70,7 @@ export class MosaicHandler implements JobHandler<MosaicPayload> {
       tiles: tiles.map(({ x, y }) => ({ x, y })),
       format: saveAs !== undefined ? 'fits' : rest.format,
       maxPixels: this.config.maxPixels,
+      scale: plan.scale,
     };
     const format = options.format ?? 'png';
     const image = await runPoolTask(

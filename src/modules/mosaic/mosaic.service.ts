@@ -4,9 +4,10 @@ import { Principal } from '../../core/auth/principal';
 import { AppError } from '../../core/errors/app-error';
 import { ErrorCode } from '../../core/errors/error-code';
 import { Accepted, JobsService } from '../../core/jobs/jobs.service';
-import { planLayout } from '../../imaging';
+import { estimateMosaicMB, planLayout } from '../../imaging';
 import { AssetRecord } from '../assets/asset-store.port';
 import { AssetLibrary } from '../assets/asset-library.service';
+import { MemoryBudget } from '../imaging-pool/memory-budget';
 import {
   assertNoProblems,
   assertOutputPixels,
@@ -21,6 +22,7 @@ export class MosaicService {
   constructor(
     private readonly jobs: JobsService,
     private readonly library: AssetLibrary,
+    private readonly budget: MemoryBudget,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -43,6 +45,7 @@ export class MosaicService {
     const assets = await this.library.requireAll(user, refs);
     const canvas = this.canvasSize(assets, body);
     assertOutputPixels(canvas.width, canvas.height, body, this.config.maxPixels);
+    this.budget.plan(estimateMosaicMB(assets, canvas, body), body.downscale);
   }
 
   /** The canvas the layout needs, from the sizes recorded at upload; refused over the limit. */
