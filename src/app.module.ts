@@ -4,8 +4,9 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { AuthModule } from './core/auth/auth.module';
 import { HttpErrorFilter } from './core/errors/http-error.filter';
-import { HealthController } from './core/health/health.controller';
+import { HealthModule } from './core/health/health.module';
 import { JobsModule } from './core/jobs/jobs.module';
+import { MetricsModule } from './core/metrics/metrics.module';
 import { RealtimeModule } from './core/realtime/realtime.module';
 import { InfraModule } from './infra/infra.module';
 import { AssetsModule } from './modules/assets/assets.module';
@@ -32,11 +33,12 @@ export class AppModule {
         ConfigModule.forRoot(config),
         InfraModule,
         AuthModule,
+        HealthModule,
         JobsModule,
         RealtimeModule,
+        MetricsModule,
         ...domains,
       ],
-      controllers: [HealthController],
       providers: [{ provide: APP_FILTER, useClass: HttpErrorFilter }],
     };
   }

@@ -1,0 +1,63 @@
+import { ReadinessState } from '../../src/core/health/readiness.service';
+import { TestApp } from '../support/test-app';
+
+/** The value of one sample line (`name{labels} value`) of a Prometheus text exposition. */
+function sample(text: string, name: string, labels = ''): number | undefined {
+  const prefix = labels ? `${name}{${labels}} ` : `${name} `;
+  const line = text.split('\n').find((l) => l.startsWith(prefix));
+  return line === undefined ? undefined : Number(line.slice(prefix.length));
+}
+
+describe('operations: metrics and health', () => {
+  let t: TestApp;
+  let token: string;
+
+  beforeAll(async () => {
+    t = await TestApp.start();
+    token = t.token('alice');
+  });
+
+  afterAll(() => t.close());
+
+  it('should answer /health/live and /health/ready without a token', async () => {
+    expect((await t.request('GET', '/health/live')).status).toBe(200);
+    const ready = await t.request('GET', '/health/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.body).toMatchObject({ status: 'ok', info: { store: {}, blobStore: {} } });
+  });
+
+  it('should count jobs, HTTP requests and pushes in /metrics without a token', async () => {
+    const sub = await t.request('POST', '/api/diagnostics/jobs', {
+      token,
+      body: { durationMs: 20, steps: 4, failAttempts: 1 },
+    });
+    expect(sub.status).toBe(202);
+    await t.waitForState(sub.body.jobId, token);
+    await t.request('GET', `/api/jobs/${sub.body.jobId}`, { token });
+    const res = await t.request('GET', '/metrics');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/plain');
+    const text = String(res.body);
+    expect(sample(text, 'darkroom_jobs_created_total', 'type="diagnostic"')).toBe(1);
+    expect(sample(text, 'darkroom_job_retries_total', 'type="diagnostic"')).toBe(1);
+    const done = 'type="diagnostic",outcome="completed"';
+    expect(sample(text, 'darkroom_jobs_finished_total', done)).toBe(1);
+    expect(sample(text, 'darkroom_job_duration_seconds_count', done)).toBe(1);
+    expect(sample(text, 'darkroom_job_queue_wait_seconds_count', 'type="diagnostic"')).toBe(2);
+    const route = 'method="GET",route="/api/jobs/:id",status="200"';
+    expect(sample(text, 'darkroom_http_request_duration_seconds_count', route)).toBeGreaterThan(0);
+    expect(sample(text, 'darkroom_queue_depth')).toBe(0);
+    expect(sample(text, 'darkroom_workers_busy', 'type="diagnostic"')).toBe(0);
+    expect(sample(text, 'darkroom_sockets_connected')).toBe(0);
+    expect(sample(text, 'darkroom_events_pushed_total', 'event="job:completed"')).toBe(1);
+    expect(sample(text, 'nodejs_eventloop_lag_seconds')).toBeGreaterThanOrEqual(0);
+  });
+
+  it('should answer 503 unavailable on /health/ready once the node drains', async () => {
+    t.app.get(ReadinessState).markDraining();
+    const ready = await t.request('GET', '/health/ready');
+    expect(ready.status).toBe(503);
+    expect(ready.body).toMatchObject({ statusCode: 503, code: 'unavailable' });
+    expect((await t.request('GET', '/health/live')).status).toBe(200);
+  });
+});
