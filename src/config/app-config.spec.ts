@@ -21,6 +21,26 @@ describe('loadConfig', () => {
   it('should turn diagnostics off in production by default', () => {
     expect(loadConfig({ NODE_ENV: 'production' }).diagnostics).toBe(false);
   });
+
+  it('should read the S3 settings only when S3_BUCKET is set', () => {
+    expect(loadConfig({ S3_ENDPOINT: 'http://minio:9000' }).s3).toBeUndefined();
+    const env = { S3_BUCKET: 'b', S3_FORCE_PATH_STYLE: 'true', S3_PREFIX: '/darkroom/blobs/' };
+    expect(loadConfig(env).s3).toEqual({
+      bucket: 'b',
+      endpoint: undefined,
+      region: undefined,
+      forcePathStyle: true,
+      prefix: 'darkroom/blobs',
+      presignedDownloads: false,
+    });
+    expect(
+      loadConfig({ S3_BUCKET: 'b', S3_PRESIGNED_DOWNLOADS: 'on' }).s3?.presignedDownloads,
+    ).toBe(true);
+  });
+
+  it('should refuse an S3_PREFIX that leaves its folder', () => {
+    expect(() => loadConfig({ S3_BUCKET: 'b', S3_PREFIX: 'a/../b' })).toThrow(/S3_PREFIX/);
+  });
 });
 
 describe('jobTypePolicy', () => {

@@ -14,7 +14,16 @@ export interface AppConfig {
   host: string;
   dataDir: string;
   mongoUrl?: string;
-  s3?: { bucket: string; endpoint?: string; region?: string; forcePathStyle: boolean };
+  s3?: {
+    bucket: string;
+    endpoint?: string;
+    region?: string;
+    forcePathStyle: boolean;
+    /** Folder in the bucket holding every blob (`S3_PREFIX`); empty = bucket root. */
+    prefix: string;
+    /** Signed download links redirect to presigned S3 URLs (`S3_PRESIGNED_DOWNLOADS`). */
+    presignedDownloads: boolean;
+  };
   jwtSecret?: string;
   queueCapacity: number;
   userQueueCapacity: number;
@@ -64,6 +73,14 @@ function boolVar(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(name, `must be on/off or true/false (got "${env[name]}")`);
 }
 
+function s3Prefix(env: Env): string {
+  const segments = (env.S3_PREFIX ?? '').split('/').filter((s) => s !== '');
+  if (segments.some((s) => s === '.' || s === '..' || /[\\\0]/.test(s))) {
+    throw new ConfigError('S3_PREFIX', 'must be a folder path without . or .. segments');
+  }
+  return segments.join('/');
+}
+
 function s3Config(env: Env): AppConfig['s3'] {
   const bucket = env.S3_BUCKET;
   if (!bucket) return undefined;
@@ -72,6 +89,8 @@ function s3Config(env: Env): AppConfig['s3'] {
     endpoint: env.S3_ENDPOINT || undefined,
     region: env.S3_REGION || undefined,
     forcePathStyle: boolVar(env, 'S3_FORCE_PATH_STYLE', false),
+    prefix: s3Prefix(env),
+    presignedDownloads: boolVar(env, 'S3_PRESIGNED_DOWNLOADS', false),
   };
 }
 

@@ -5,6 +5,8 @@ import { JOB_STORE, JobStore } from '../core/jobs/job-store.port';
 import { BLOB_STORE, BlobStore } from '../core/storage/blob-store.port';
 import { ASSET_STORE, AssetStore } from '../modules/assets/asset-store.port';
 import { LocalBlobStore } from './blob/local/local-blob-store.adapter';
+import { S3BlobStore } from './blob/s3/s3-blob-store.adapter';
+import { createS3Client } from './blob/s3/s3-client';
 import { SqliteAssetStore } from './store/sqlite/sqlite-asset-store.adapter';
 import { SqliteDatabase } from './store/sqlite/sqlite-database';
 import { SqliteJobStore } from './store/sqlite/sqlite-job-store.adapter';
@@ -37,8 +39,8 @@ async function createAssetStore(database: SqliteDatabase | null): Promise<AssetS
 
 function createBlobStore(config: AppConfig): BlobStore {
   if (config.s3) {
-    // TODO(#5): S3 adapter (production mode).
-    throw new Error('S3_BUCKET is set but the S3 blob store is not available in this build');
+    const { bucket, prefix, presignedDownloads } = config.s3;
+    return new S3BlobStore(createS3Client(config.s3), { bucket, prefix, presignedDownloads });
   }
   return new LocalBlobStore(join(config.dataDir, 'blobs'));
 }

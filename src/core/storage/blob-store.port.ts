@@ -19,6 +19,15 @@ export interface ByteRange {
   end: number;
 }
 
+/** How a direct download link should present the blob. */
+export interface DirectLinkOptions {
+  /** Link lifetime in seconds. */
+  expiresInS: number;
+  contentType?: string;
+  /** `Content-Disposition` the storage should answer with. */
+  disposition?: string;
+}
+
 /**
  * Blob storage port: results and assets live here as opaque keys (`jobs/<id>/file.png`).
  * Streams only: no adapter may hold a whole blob in memory.
@@ -33,6 +42,11 @@ export interface BlobStore {
   delete(key: string): Promise<void>;
   /** Deletes every blob whose key starts with `prefix` (a folder such as `jobs/<id>/`). */
   deletePrefix(prefix: string): Promise<void>;
+  /**
+   * A time-limited URL that serves the blob straight from the storage (e.g. a presigned S3 GET),
+   * or null when this store has none or direct links are turned off.
+   */
+  directUrl(key: string, options: DirectLinkOptions): Promise<string | null>;
   /** Cheap reachability probe for readiness. */
   ping(): Promise<void>;
 }

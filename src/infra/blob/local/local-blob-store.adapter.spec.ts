@@ -4,7 +4,17 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { BlobNotFoundError, InvalidBlobKeyError } from '../../../core/storage/blob-store.port';
+import { describeBlobStoreContract } from '../../../../test/contracts/blob-store.contract';
 import { LocalBlobStore } from './local-blob-store.adapter';
+
+describeBlobStoreContract('local disk', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'darkroom-blobs-'));
+  return Promise.resolve({
+    store: new LocalBlobStore(join(dir, 'blobs')),
+    sibling: new LocalBlobStore(dir),
+    close: () => Promise.resolve(rmSync(dir, { recursive: true, force: true })),
+  });
+});
 
 describe(LocalBlobStore.name, () => {
   let dir: string;

@@ -30,6 +30,18 @@ export class LocalBlobStore implements BlobStore {
 
   async put(key: string, body: Readable | Buffer): Promise<PutResult> {
     const path = this.pathOf(key);
+    const source = Buffer.isBuffer(body) ? Readable.from([body]) : body;
+    // The source may fail while the folders are made; pipeline still sees its error then.
+    const early = (): void => undefined;
+    source.on('error', early);
+    try {
+      return await this.write(path, source);
+    } finally {
+      source.off('error', early);
+    }
+  }
+
+  private async write(path: string, source: Readable): Promise<PutResult> {
     await mkdir(dirname(path), { recursive: true });
     const temp = join(this.root, '.tmp', randomUUID());
     await mkdir(dirname(temp), { recursive: true });
@@ -42,7 +54,6 @@ export class LocalBlobStore implements BlobStore {
         done(null, chunk);
       },
     });
-    const source = Buffer.isBuffer(body) ? Readable.from([body]) : body;
     try {
       await pipeline(source, meter, createWriteStream(temp));
       await rename(temp, path);
@@ -79,6 +90,11 @@ export class LocalBlobStore implements BlobStore {
   async deletePrefix(prefix: string): Promise<void> {
     const folder = prefix.replace(/\/+$/, '');
     await rm(this.pathOf(folder), { recursive: true, force: true });
+  }
+
+  /** Local files have no URL of their own: downloads go through the app. */
+  directUrl(): Promise<string | null> {
+    return Promise.resolve(null);
   }
 
   async ping(): Promise<void> {
