@@ -8,6 +8,7 @@ import { AppConfig } from './config/app-config';
 import { createRealtimeAdapter } from './core/realtime/realtime-io.adapter';
 import { verifyJsonDepth } from './core/http/json-depth';
 import { createValidationPipe } from './core/validation.pipe';
+import { spaStatic } from './core/web/spa-static';
 
 /** Builds the app (also used by tests and benchmarks); the caller listens. */
 export async function createApp(
@@ -24,6 +25,8 @@ export async function createApp(
   app.enableShutdownHooks();
   app.disable('x-powered-by');
   app.set('etag', false);
+  // The browser app at `/` (API under /api, sockets under /socket.io): see client/.
+  app.use(spaStatic());
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder().setTitle('Darkroom').setVersion('1').addBearerAuth().build(),
