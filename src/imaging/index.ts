@@ -10,3 +10,4 @@ export * from './pool';
 export * from './stretch';
 export * from './thumbnail';
 export * from './types';
+export * from './wcs';

@@ -11,6 +11,7 @@ import {
   InvalidImagingOptionsError,
 } from '../errors';
 import { MosaicOptions } from '../mosaic/mosaic';
+import { WcsMosaicOptions } from '../mosaic/wcs-mosaic';
 import { ThumbnailOptions } from '../thumbnail/thumbnail';
 import { EncodedImage, ProgressFn } from '../types';
 import { ImagingTask, ImagingTaskOutcome, settleImagingTask } from './imaging-tasks';
@@ -67,7 +68,7 @@ export class ImagingPool {
   /** Mosaic; `inputs[i]` is the encoded image of tile `i`. */
   mosaic(
     inputs: Uint8Array[],
-    options: MosaicOptions,
+    options: MosaicOptions | WcsMosaicOptions,
     run: ImagingRunOptions = {},
   ): Promise<EncodedImage> {
     return this.execute({ kind: 'mosaic', inputs, options }, inputs, run);

@@ -1,13 +1,14 @@
 import { CompositeOptions, compositeImages } from '../composite/composite';
 import { ImagingError, ImagingErrorCode } from '../errors';
 import { MosaicOptions, mosaicImages } from '../mosaic/mosaic';
+import { WcsMosaicOptions, wcsMosaic } from '../mosaic/wcs-mosaic';
 import { ThumbnailOptions, thumbnailImage } from '../thumbnail/thumbnail';
 import { EncodedImage, ProgressFn } from '../types';
 
 /** A unit of CPU-heavy work, serialisable to a worker thread. */
 export type ImagingTask =
   | { kind: 'composite'; inputs: Uint8Array[]; options: CompositeOptions }
-  | { kind: 'mosaic'; inputs: Uint8Array[]; options: MosaicOptions }
+  | { kind: 'mosaic'; inputs: Uint8Array[]; options: MosaicOptions | WcsMosaicOptions }
   | { kind: 'thumbnail'; input: Uint8Array; options: ThumbnailOptions };
 
 /** What crosses back from a worker: a result, or an expected error by code (classes don't survive cloning). */
@@ -27,7 +28,9 @@ export function runImagingTask(
     case 'composite':
       return compositeImages(task.inputs, task.options, onProgress, consume);
     case 'mosaic':
-      return mosaicImages(task.inputs, task.options, onProgress, consume);
+      return task.options.layout === 'wcs'
+        ? wcsMosaic(task.inputs, task.options, onProgress, consume)
+        : mosaicImages(task.inputs, task.options, onProgress, consume);
     case 'thumbnail':
       return thumbnailImage(task.input, task.options);
   }

@@ -66,7 +66,11 @@ const CASES: Array<[string, Header, number]> = [
   ['SIN', base('SIN', rotatedCd), 1e-6],
   ['ZEA', base('ZEA', { ...rotatedCd, CRVAL2: -65 }), 1e-6],
   ['CAR', base('CAR', { CDELT1: -0.5, CDELT2: 0.5, CRVAL1: 30, CRVAL2: 0 }), 1e-6],
-  ['CAR off the equator', base('CAR', { CDELT1: -0.1, CDELT2: 0.1, CRVAL1: 30, CRVAL2: -20 }), 1e-6],
+  [
+    'CAR off the equator',
+    base('CAR', { CDELT1: -0.1, CDELT2: 0.1, CRVAL1: 30, CRVAL2: -20 }),
+    1e-6,
+  ],
 ];
 
 function cardsOf(header: Header): FitsCard[] {
