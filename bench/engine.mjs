@@ -40,6 +40,8 @@ async function startEngine() {
     USER_QUEUE_CAPACITY: '10000000',
     DIAGNOSTIC_CONCURRENCY: String(CONCURRENCY),
     AUTH_JWT_SECRET: 'bench',
+    DIAGNOSTICS: 'on',
+    RATE_LIMIT_PER_MINUTE: '0',
     JOB_POLL_MS: '1000',
   });
   const app = await createApp(config, ['error']);

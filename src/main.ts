@@ -16,7 +16,8 @@ async function main(): Promise<void> {
   const url = await app.getUrl();
   const logger = new Logger('Darkroom');
   logger.log(`listening on ${url}`);
-  if (!config.production) {
+  // Only on a developer's machine: development, or NODE_ENV unset on a loopback HOST.
+  if (config.ops.adminLink) {
     const token = app.get(AuthService).sign('admin', true);
     logger.log(`sign in as the local admin: http://localhost:${config.port}/#token=${token}`);
   }

@@ -8,7 +8,7 @@ describe('loadConfig', () => {
     expect(config.queueCapacity).toBe(200);
     expect(config.userQueueCapacity).toBe(50);
     expect(config.resultTtlMs).toBe(24 * 3600 * 1000);
-    expect(config.diagnostics).toBe(true);
+    expect(config.diagnostics).toBe(false);
   });
 
   it('should name the variable when a value is wrong', () => {
@@ -18,8 +18,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ MONGO_URL: 'http://x' })).toThrow(/MONGO_URL/);
   });
 
-  it('should turn diagnostics off in production by default', () => {
+  it('should turn diagnostics on only in development and test, or when asked', () => {
     expect(loadConfig({ NODE_ENV: 'production' }).diagnostics).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'development' }).diagnostics).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'test' }).diagnostics).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'production', DIAGNOSTICS: 'on' }).diagnostics).toBe(true);
   });
 
   it('should read the S3 settings only when S3_BUCKET is set', () => {

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { loadOpsConfig, OpsConfig } from './ops-config';
 
 /** Concurrency, timeout and attempt policy of one job type. */
 export interface JobTypePolicy {
@@ -28,6 +29,7 @@ export interface AppConfig {
   queueCapacity: number;
   userQueueCapacity: number;
   resultTtlMs: number;
+  /** `DIAGNOSTICS=on`, or by default when `NODE_ENV` is development or test. */
   diagnostics: boolean;
   maxUploadBytes: number;
   maxPixels: number;
@@ -43,6 +45,8 @@ export interface AppConfig {
     backoffBaseMs: number;
     backoffMaxMs: number;
   };
+  /** Limits, CORS and logs (ops-config.ts). */
+  ops: OpsConfig;
   /** Per job type overrides, keyed by upper-case type (COMPOSITE_CONCURRENCY …). */
   env: Readonly<Record<string, string | undefined>>;
 }
@@ -134,11 +138,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     queueCapacity: intVar(env, 'QUEUE_CAPACITY', 200, 1, 10_000_000),
     userQueueCapacity: intVar(env, 'USER_QUEUE_CAPACITY', 50, 1, 10_000_000),
     resultTtlMs: intVar(env, 'RESULT_TTL_HOURS', 24, 0, 24 * 365) * 3_600_000,
-    diagnostics: boolVar(env, 'DIAGNOSTICS', !production),
+    diagnostics: boolVar(env, 'DIAGNOSTICS', ['development', 'test'].includes(env.NODE_ENV ?? '')),
     maxUploadBytes: intVar(env, 'MAX_UPLOAD_MB', 512, 1, 65_536) * 1024 * 1024,
     maxPixels: intVar(env, 'MAX_PIXELS', 268_402_689, 1, 2 ** 31),
     imagingMemoryMB: intVar(env, 'IMAGING_MEMORY_MB', 2048, 64, 1_048_576),
     jobs,
+    ops: loadOpsConfig(env),
     env,
   };
 }

@@ -14,7 +14,16 @@ export class ServerProcess {
 
   static start(env: Record<string, string>): Promise<ServerProcess> {
     const child = spawn(process.execPath, [join(__dirname, '../../dist/main.js')], {
-      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', AUTH_JWT_SECRET: SERVER_SECRET, ...env },
+      env: {
+        ...process.env,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        AUTH_JWT_SECRET: SERVER_SECRET,
+        DIAGNOSTICS: 'on',
+        RATE_LIMIT_PER_MINUTE: '0',
+        UPLOADS_PER_MINUTE: '0',
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     return new Promise((resolve, reject) => {

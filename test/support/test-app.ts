@@ -23,6 +23,11 @@ export class TestApp {
       DATA_DIR: dir,
       AUTH_JWT_SECRET: 'e2e-secret',
       BACKOFF_BASE_MS: '50',
+      // Suites submit many jobs quickly: limits are off unless a suite sets them.
+      DIAGNOSTICS: 'on',
+      RATE_LIMIT_PER_MINUTE: '0',
+      UPLOADS_PER_MINUTE: '0',
+      SOCKET_CONNECTS_PER_MINUTE: '0',
       ...env,
     });
     const app = await createApp(config, ['error']);
