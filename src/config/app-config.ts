@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { loadOpsConfig, OpsConfig } from './ops-config';
 
@@ -35,7 +36,13 @@ export interface AppConfig {
   maxPixels: number;
   /** Memory budget (MB) of one node's imaging jobs together (`IMAGING_MEMORY_MB`). */
   imagingMemoryMB: number;
+  /** This process in job histories and leases: `NODE_ID`, else `hostname:pid`. */
+  nodeId: string;
+  /** Whether `nodeId` was given (a restart under it may take back its own running jobs). */
+  stableNodeId: boolean;
   jobs: {
+    /** How often the change feed of the store is read (cross-process events and cancels). */
+    feedMs: number;
     leaseMs: number;
     heartbeatMs: number;
     pollMs: number;
@@ -111,6 +118,7 @@ function jobsConfig(env: Env): AppConfig['jobs'] {
     leaseMs: intVar(env, 'JOB_LEASE_MS', 30_000, 500, 3_600_000),
     heartbeatMs: intVar(env, 'JOB_HEARTBEAT_MS', 0, 0, 600_000),
     pollMs: intVar(env, 'JOB_POLL_MS', 1_000, 50, 60_000),
+    feedMs: intVar(env, 'JOB_FEED_MS', 100, 10, 10_000),
     shutdownGraceMs: intVar(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     cancelGraceMs: intVar(env, 'CANCEL_GRACE_MS', 500, 0, 60_000),
     reapIntervalMs: intVar(env, 'REAP_INTERVAL_MS', 60_000, 100, 3_600_000),
@@ -142,6 +150,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     maxUploadBytes: intVar(env, 'MAX_UPLOAD_MB', 512, 1, 65_536) * 1024 * 1024,
     maxPixels: intVar(env, 'MAX_PIXELS', 268_402_689, 1, 2 ** 31),
     imagingMemoryMB: intVar(env, 'IMAGING_MEMORY_MB', 2048, 64, 1_048_576),
+    nodeId: env.NODE_ID || `${hostname()}:${process.pid}`,
+    stableNodeId: Boolean(env.NODE_ID),
     jobs,
     ops: loadOpsConfig(env),
     env,
