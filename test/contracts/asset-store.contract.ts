@@ -43,6 +43,23 @@ export function describeAssetStoreContract(name: string, open: () => Promise<Ass
       expect(await store.get(record.id)).toEqual(record);
     });
 
+    it('should round-trip the optional WCS of a FITS record', async () => {
+      const wcs = {
+        projection: 'TAN' as const,
+        crpix: [10.5, 20] as [number, number],
+        crval: [150.1, -2.2] as [number, number],
+        cd: [-1e-4, 2e-6, 2e-6, 1e-4] as [number, number, number, number],
+        lonpole: 180,
+        latpole: 90,
+        frame: 'fk5',
+        equinox: 2000,
+        sip: { a: [[2, 0, 1e-5]] as Array<[number, number, number]>, b: [] },
+      };
+      const record = makeAsset({ wcs });
+      await store.insert(record);
+      expect((await store.get(record.id))?.wcs).toEqual(wcs);
+    });
+
     it('should return null for an unknown id', async () => {
       expect(await store.get('nope')).toBeNull();
     });

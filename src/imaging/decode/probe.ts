@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { ImageDecodeError, ImageTooLargeError } from '../errors';
 import { readFitsHeader } from '../fits/fits-header';
+import { CelestialWcs, readWcs } from '../wcs/celestial-wcs';
 import { ImageFormat, detectFormat } from './detect-format';
 
 /** Cheap facts about an input, read from headers only. */
@@ -16,6 +17,8 @@ export interface ImageInfo {
   depth?: number;
   /** FITS only: BITPIX (negative = floating point). */
   bitpix?: number;
+  /** FITS only: the celestial WCS of the image HDU, null when it has none. */
+  wcs?: CelestialWcs | null;
 }
 
 /** Limits applied when probing or decoding. */
@@ -58,7 +61,8 @@ export async function probeImage(
 function probeFits(buffer: Uint8Array): ImageInfo {
   const h = readFitsHeader(buffer);
   const common = { width: h.width, height: h.height, channels: 1, depth: h.depth };
-  return { format: 'fits', ...common, bitDepth: Math.abs(h.bitpix), bitpix: h.bitpix };
+  const wcs = readWcs(h.cards);
+  return { format: 'fits', ...common, bitDepth: Math.abs(h.bitpix), bitpix: h.bitpix, wcs };
 }
 
 async function probeRaster(buffer: Uint8Array, format: ImageFormat): Promise<ImageInfo> {

@@ -74,6 +74,7 @@ export class AssetLibrary {
       createdAt: (this.lastCreatedAt = Math.max(Date.now(), this.lastCreatedAt + 1)),
       thumbnailJobId: null,
       thumbnails: [],
+      ...(info.wcs ? { wcs: info.wcs } : {}),
     };
     await this.store.insert(record);
     const jobId = await this.queueThumbnail(record);
@@ -135,7 +136,8 @@ export class AssetLibrary {
     const payload: ThumbnailPayload = { assetIds: [record.id], ...DEFAULT_THUMBNAIL };
     const owner: Principal = { userId: record.owner, admin: false };
     try {
-      return (await this.jobs.submit(owner, THUMBNAIL_JOB, payload, { priority: -1 })).jobId;
+      return (await this.jobs.submit(owner, THUMBNAIL_JOB, payload, { priority: -1, system: true }))
+        .jobId;
     } catch (err) {
       // A full queue must not lose the upload: the thumbnail can be asked for later.
       if (!(err instanceof AppError)) throw err;

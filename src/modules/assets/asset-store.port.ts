@@ -1,4 +1,4 @@
-import type { ImageFormat } from '../../imaging';
+import type { CelestialWcs, ImageFormat } from '../../imaging';
 
 export const ASSET_STORE = Symbol('ASSET_STORE');
 
@@ -21,6 +21,8 @@ export interface AssetRecord {
   thumbnailJobId: string | null;
   /** Rendered thumbnail variants, e.g. `256.webp` (see asset-thumbnails.ts). */
   thumbnails: string[];
+  /** FITS: the image's celestial WCS read at upload (plain JSON); absent or null when none. */
+  wcs?: CelestialWcs | null;
 }
 
 /** Page query: newest first; `cursor` is the last record of the previous page. */

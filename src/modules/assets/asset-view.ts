@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuthService } from '../../core/auth/auth.service';
-import type { ImageFormat } from '../../imaging';
+import { ImageFormat, WcsSummary, summarizeWcs } from '../../imaging';
 import { AssetRecord } from './asset-store.port';
 import { DEFAULT_VARIANT } from './asset-keys';
 
@@ -18,6 +18,8 @@ export interface AssetView {
   contentUrl: string;
   thumbnailUrl: string | null;
   thumbnailJobId: string | null;
+  /** FITS with a celestial WCS: centre, corners, pixel scale, rotation, frame; else null. */
+  wcs: WcsSummary | null;
 }
 
 /** Maps records to the public shape with fresh signed links. */
@@ -40,6 +42,7 @@ export class AssetViewMapper {
       contentUrl: this.auth.signLink(`/api/assets/${r.id}/content`),
       thumbnailUrl: ready ? this.auth.signLink(`/api/assets/${r.id}/thumbnail`) : null,
       thumbnailJobId: r.thumbnailJobId,
+      wcs: r.wcs ? summarizeWcs(r.wcs, r.width, r.height) : null,
     };
   }
 }

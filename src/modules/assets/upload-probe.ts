@@ -8,6 +8,7 @@ import {
   assertPixels,
   detectFormat,
   findImageHdu,
+  readWcs,
 } from '../../imaging';
 import { uploadImagingError } from './asset-errors';
 import { readBlobBytes } from './blob-bytes';
@@ -59,5 +60,6 @@ function probeFitsHead(head: Uint8Array, total: number, limits: DecodeLimits): I
   }
   assertPixels(width, height, limits);
   const depth = rest.reduce((a, b) => a * b, 1);
-  return { format: 'fits', width, height, channels: 1, bitDepth, depth, bitpix: hdu.bitpix };
+  const wcs = readWcs(hdu.cards);
+  return { format: 'fits', width, height, channels: 1, bitDepth, depth, bitpix: hdu.bitpix, wcs };
 }

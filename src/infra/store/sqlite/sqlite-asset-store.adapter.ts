@@ -21,12 +21,15 @@ const ASSET_MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX assets_owner_created ON assets (owner, createdAt DESC, id DESC);
    CREATE INDEX assets_created ON assets (createdAt DESC, id DESC);`,
+  `ALTER TABLE assets ADD COLUMN wcs TEXT;`,
 ];
 
-type Row = Omit<AssetRecord, 'thumbnails'> & { thumbnails: string };
+type Row = Omit<AssetRecord, 'thumbnails' | 'wcs'> & { thumbnails: string; wcs: string | null };
 
-function fromRow(row: Row): AssetRecord {
-  return { ...row, thumbnails: JSON.parse(row.thumbnails) as string[] };
+function fromRow({ wcs, ...row }: Row): AssetRecord {
+  const record: AssetRecord = { ...row, thumbnails: JSON.parse(row.thumbnails) as string[] };
+  if (wcs) record.wcs = JSON.parse(wcs) as AssetRecord['wcs'];
+  return record;
 }
 
 /**
@@ -57,11 +60,15 @@ export class SqliteAssetStore implements AssetStore {
       this.db
         .prepare(
           `INSERT INTO assets (id, owner, name, format, width, height, channels, bitDepth, bytes,
-           sha256, createdAt, thumbnailJobId, thumbnails)
+           sha256, createdAt, thumbnailJobId, thumbnails, wcs)
          VALUES (@id, @owner, @name, @format, @width, @height, @channels, @bitDepth, @bytes,
-           @sha256, @createdAt, @thumbnailJobId, @thumbnails)`,
+           @sha256, @createdAt, @thumbnailJobId, @thumbnails, @wcs)`,
         )
-        .run({ ...record, thumbnails: JSON.stringify(record.thumbnails) }),
+        .run({
+          ...record,
+          thumbnails: JSON.stringify(record.thumbnails),
+          wcs: record.wcs ? JSON.stringify(record.wcs) : null,
+        }),
     );
   }
 
