@@ -5,6 +5,7 @@ import { ConfigModule } from './config/config.module';
 import { AuthModule } from './core/auth/auth.module';
 import { HttpErrorFilter } from './core/errors/http-error.filter';
 import { HealthModule } from './core/health/health.module';
+import { LoggingModule } from './core/logging/logging.module';
 import { JobsModule } from './core/jobs/jobs.module';
 import { MetricsModule } from './core/metrics/metrics.module';
 import { RealtimeModule } from './core/realtime/realtime.module';
@@ -31,6 +32,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        LoggingModule.forRoot(config.ops),
         InfraModule,
         AuthModule,
         HealthModule,

@@ -3,8 +3,10 @@ import { INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
+import { withNestLogLevels } from './core/logging/logging.module';
 import { createRealtimeAdapter } from './core/realtime/realtime-io.adapter';
 import { verifyJsonDepth } from './core/http/json-depth';
 import { createValidationPipe } from './core/validation.pipe';
@@ -15,10 +17,11 @@ export async function createApp(
   config: AppConfig,
   logLevels?: LogLevel[],
 ): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
-    logger: logLevels ?? ['log', 'warn', 'error'],
-    bodyParser: false,
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot(withNestLogLevels(config, logLevels)),
+    { bufferLogs: true, bodyParser: false },
+  );
+  app.useLogger(app.get(Logger));
   app.useBodyParser('json', { limit: '1mb', verify: verifyJsonDepth });
   app.useGlobalPipes(createValidationPipe());
   app.useWebSocketAdapter(await createRealtimeAdapter(app));

@@ -71,12 +71,18 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (host.getType() !== 'http') return;
     const res = host.switchToHttp().getResponse<Response>();
     const { body, headers } = toBody(err);
-    if (body.statusCode >= 500) this.logger.error(err instanceof Error ? err.stack : String(err));
+    if (body.statusCode >= 500) this.log(err);
     if (res.headersSent) {
       res.destroy();
       return;
     }
     for (const [name, value] of Object.entries(headers ?? {})) res.setHeader(name, value);
     res.status(body.statusCode).json(body);
+  }
+
+  /** Expected failures (a typed 503 such as draining) in one line; unknown ones with the stack. */
+  private log(err: unknown): void {
+    if (err instanceof AppError) this.logger.warn(`${err.code}: ${err.message}`);
+    else this.logger.error(err instanceof Error ? err.stack : String(err));
   }
 }
