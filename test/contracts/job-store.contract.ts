@@ -1,201 +1,403 @@
 import { JobRecord, JobState } from '../../src/core/jobs/job.model';
-import { newJobRecord } from '../../src/core/jobs/job-patches';
-import { DuplicateIdempotencyKeyError, JobStore } from '../../src/core/jobs/job-store.port';
+import {
+  DuplicateIdempotencyKeyError,
+  JobStore,
+  QueueLimits,
+  Writer,
+} from '../../src/core/jobs/job-store.port';
+import { newJobRecord } from '../../src/core/jobs/job-transitions';
+
+export const NODE = 'node-a';
+export const by = (now = Date.now(), node = NODE): Writer => ({ node, now });
+export const ROOMY: QueueLimits = { total: 1_000_000, perUser: 1_000_000 };
+const TTL = 60_000;
+const LEASE = 30_000;
 
 /** A fresh queued record; fields can be overridden. */
 export function makeRecord(over: Partial<JobRecord> = {}): JobRecord {
   const base = newJobRecord(
     { type: 'diagnostic', owner: 'alice', payload: { durationMs: 1 }, maxAttempts: 3 },
-    Date.now(),
+    by(),
   );
   return { ...base, ...over };
 }
 
+/** Inserts a queued record with room to spare; returns it. */
+export async function put(store: JobStore, over: Partial<JobRecord> = {}): Promise<JobRecord> {
+  const record = makeRecord(over);
+  expect(await store.insert(record, ROOMY, by())).toBeNull();
+  return record;
+}
+
+/** Inserts and claims one job; returns the running record. */
+async function running(store: JobStore, over: Partial<JobRecord> = {}): Promise<JobRecord> {
+  const record = await put(store, { type: `t-${Math.random()}`, ...over });
+  const [claimed] = await store.claim(record.type, 1, { ...by(), leaseMs: LEASE });
+  return claimed;
+}
+
 /**
  * The conformance suite every JobStore adapter must pass (BullMQ-style): run it from a spec
- * with a factory that returns a fresh, initialised store.
+ * with a factory of fresh, initialised stores; `openPair` gives two instances on one database
+ * (two processes), for the concurrency cases.
  */
-export function describeJobStoreContract(name: string, open: () => Promise<JobStore>): void {
+export function describeJobStoreContract(
+  name: string,
+  open: () => Promise<JobStore>,
+  openPair?: () => Promise<[JobStore, JobStore]>,
+): void {
   describe(`JobStore contract: ${name}`, () => {
     let store: JobStore;
 
-    beforeEach(async () => {
-      store = await open();
-    });
+    beforeEach(async () => (store = await open()));
+    afterEach(() => store.close());
 
-    afterEach(async () => {
-      await store.close();
-    });
+    describeRecords(() => store);
+    describeClaims(() => store);
+    describeEndings(() => store);
+    describeFeed(() => store);
+  });
+  if (openPair) describeConcurrency(name, openPair);
+}
 
-    it('should round-trip every field of a record', async () => {
-      const record = makeRecord({
-        payload: { nested: [1, 'two'] },
-        messages: [{ at: 1, text: 'x' }],
-        idempotencyKey: 'k',
-      });
-      await store.insert(record);
-      expect(await store.get(record.id)).toEqual(record);
+function describeRecords(get: () => JobStore): void {
+  it('should round-trip every field of a record', async () => {
+    const record = makeRecord({
+      payload: { nested: [1, 'two'] },
+      messages: [{ at: 1, text: 'x' }],
+      idempotencyKey: 'k',
+      system: true,
     });
+    await get().insert(record, ROOMY, by());
+    expect(await get().get(record.id)).toEqual(record);
+    expect(await get().get('nope')).toBeNull();
+  });
 
-    it('should return null for an unknown id', async () => {
-      expect(await store.get('nope')).toBeNull();
+  it('should bound the waiting room globally and per user, system jobs exempt', async () => {
+    const limits = { total: 3, perUser: 2 };
+    expect(await get().insert(makeRecord(), limits, by())).toBeNull();
+    expect(await get().insert(makeRecord(), limits, by())).toBeNull();
+    expect(await get().insert(makeRecord(), limits, by())).toBe('user');
+    expect(await get().insert(makeRecord({ system: true }), limits, by())).toBeNull();
+    expect(await get().insert(makeRecord({ owner: 'bob' }), limits, by())).toBeNull();
+    expect(await get().insert(makeRecord({ owner: 'carol' }), limits, by())).toBe('system');
+    expect(await get().countWaiting()).toBe(3);
+  });
+
+  it('should reject a second job with the same owner and idempotency key', async () => {
+    await put(get(), { idempotencyKey: 'same' });
+    await expect(
+      get().insert(makeRecord({ idempotencyKey: 'same' }), ROOMY, by()),
+    ).rejects.toBeInstanceOf(DuplicateIdempotencyKeyError);
+    await put(get(), { idempotencyKey: 'same', owner: 'bob' });
+    expect((await get().findByIdempotencyKey('alice', 'same'))?.owner).toBe('alice');
+  });
+
+  it('should list newest first with filters and a cursor', async () => {
+    const base = Date.now();
+    for (let i = 0; i < 5; i++) await put(get(), { createdAt: base + i });
+    await put(get(), { owner: 'bob', createdAt: base + 10 });
+    const page1 = await get().list({ owner: 'alice', limit: 2 });
+    expect(page1.map((r) => r.createdAt)).toEqual([base + 4, base + 3]);
+    const cursor = { createdAt: page1[1].createdAt, id: page1[1].id };
+    const page2 = await get().list({ owner: 'alice', limit: 10, cursor });
+    expect(page2.map((r) => r.createdAt)).toEqual([base + 2, base + 1, base]);
+    expect(await get().list({ limit: 10 })).toHaveLength(6);
+  });
+
+  it('should count jobs by type and state, and delete a record once', async () => {
+    const record = await put(get(), { owner: 'bob' });
+    await put(get(), { owner: 'bob', type: 'other' });
+    const counts = await get().countByTypeAndState('bob');
+    expect(counts).toEqual(
+      expect.arrayContaining([
+        { type: 'diagnostic', state: JobState.queued, count: 1 },
+        { type: 'other', state: JobState.queued, count: 1 },
+      ]),
+    );
+    expect(await get().delete(record.id, by())).toBe(true);
+    expect(await get().delete(record.id, by())).toBe(false);
+    expect(await get().countWaiting()).toBe(1);
+    await expect(get().ping()).resolves.toBeUndefined();
+  });
+}
+
+function describeClaims(get: () => JobStore): void {
+  it('should claim by priority, then fairly across owners, then age, when due', async () => {
+    const t = Date.now();
+    const a1 = await put(get(), { type: 'q', owner: 'a', createdAt: t });
+    const a2 = await put(get(), { type: 'q', owner: 'a', createdAt: t + 1 });
+    const a3 = await put(get(), { type: 'q', owner: 'a', createdAt: t + 2 });
+    const b1 = await put(get(), { type: 'q', owner: 'b', createdAt: t + 3 });
+    const hi = await put(get(), { type: 'q', owner: 'c', createdAt: t + 4, priority: 5 });
+    await put(get(), { type: 'q', owner: 'd', runAfter: t + 60_000 });
+    await put(get(), { type: 'other' });
+    const claimed = await get().claim('q', 10, { ...by(), leaseMs: LEASE });
+    expect(claimed.map((r) => r.id)).toEqual([hi.id, a1.id, b1.id, a2.id, a3.id]);
+    expect(await get().nextRunAfter(['q'], Date.now())).toBe(t + 60_000);
+  });
+
+  it('should claim with a fresh lease, attempt + 1 and a history entry, cancel flag untouched', async () => {
+    const record = await put(get(), { type: 'c1', cancelRequested: true });
+    const now = Date.now();
+    const [claimed] = await get().claim('c1', 1, { ...by(now, 'n1'), leaseMs: LEASE });
+    expect(claimed).toMatchObject({
+      state: JobState.running,
+      attempt: 1,
+      leaseExpiresAt: now + LEASE,
+      node: 'n1',
+      cancelRequested: true,
     });
+    expect(claimed.leaseToken).toEqual(expect.any(String));
+    expect(claimed.seq).toBeGreaterThan(record.seq);
+    expect(claimed.history.map((h) => h.event)).toEqual(['queued', 'claimed']);
+    expect(await get().claim('c1', 1, { ...by(), leaseMs: LEASE })).toEqual([]);
+  });
 
-    it('should apply a compare-and-set only when the state guard holds', async () => {
-      const record = makeRecord();
-      await store.insert(record);
-      const claimed = await store.update(
-        record.id,
-        { states: [JobState.queued] },
-        { state: JobState.running, leaseToken: 't1' },
-      );
-      expect(claimed?.state).toBe(JobState.running);
-      const second = await store.update(
-        record.id,
-        { states: [JobState.queued] },
-        { state: JobState.running, leaseToken: 't2' },
-      );
-      expect(second).toBeNull();
-      expect((await store.get(record.id))?.leaseToken).toBe('t1');
-    });
+  it('should renew held leases in one batch and report lost ones and cancels', async () => {
+    const a = await running(get());
+    const b = await running(get());
+    await get().requestCancel(b.id, by(), TTL);
+    const held = await get().renewLeases(
+      [
+        { id: a.id, token: a.leaseToken! },
+        { id: b.id, token: b.leaseToken! },
+        { id: a.id, token: 'stale' },
+      ],
+      LEASE,
+      by(5000),
+    );
+    expect(held).toEqual(
+      expect.arrayContaining([
+        { id: a.id, cancelRequested: false },
+        { id: b.id, cancelRequested: true },
+      ]),
+    );
+    expect(held).toHaveLength(2);
+    expect((await get().get(a.id))?.leaseExpiresAt).toBe(5000 + LEASE);
+  });
 
-    it('should fence writes by lease token', async () => {
-      const record = makeRecord({ state: JobState.running, leaseToken: 'mine' });
-      await store.insert(record);
-      expect(await store.update(record.id, { leaseToken: 'stale' }, { progress: 50 })).toBeNull();
-      expect(
-        (await store.update(record.id, { leaseToken: 'mine' }, { progress: 50 }))?.progress,
-      ).toBe(50);
-    });
-
-    it('should not let a late completion overwrite a cancel', async () => {
-      const record = makeRecord({ state: JobState.running, leaseToken: 'w' });
-      await store.insert(record);
-      await store.update(
-        record.id,
-        { states: [JobState.running] },
-        { state: JobState.cancelled, leaseToken: null },
-      );
-      const late = await store.update(
-        record.id,
-        { states: [JobState.running], leaseToken: 'w' },
-        { state: JobState.completed },
-      );
-      expect(late).toBeNull();
-      expect((await store.get(record.id))?.state).toBe(JobState.cancelled);
-    });
-
-    it('should guard on attempt and cancelRequested', async () => {
-      const record = makeRecord({
-        state: JobState.running,
-        attempt: 2,
-        cancelRequested: true,
-        leaseToken: 'w',
-      });
-      await store.insert(record);
-      expect(await store.update(record.id, { attempt: 1 }, { progress: 1 })).toBeNull();
-      expect(
-        await store.update(record.id, { cancelRequested: false }, { state: JobState.completed }),
-      ).toBeNull();
-      expect(
-        await store.update(record.id, { attempt: 2, cancelRequested: true }, { progress: 1 }),
-      ).not.toBeNull();
-    });
-
-    it('should bump seq on every write and honour a minimum', async () => {
-      const record = makeRecord();
-      await store.insert(record);
-      expect((await store.update(record.id, {}, { stage: 'a' }))?.seq).toBe(2);
-      expect((await store.update(record.id, {}, { stage: 'b' }, 10))?.seq).toBe(10);
-      expect((await store.update(record.id, {}, { stage: 'c' }, 3))?.seq).toBe(11);
-      expect((await store.update(record.id, {}, { stage: 'd' }, 'keep'))?.seq).toBe(11);
-    });
-
-    it('should reject a second job with the same owner and idempotency key', async () => {
-      await store.insert(makeRecord({ idempotencyKey: 'same' }));
-      await expect(store.insert(makeRecord({ idempotencyKey: 'same' }))).rejects.toBeInstanceOf(
-        DuplicateIdempotencyKeyError,
-      );
-      await expect(
-        store.insert(makeRecord({ idempotencyKey: 'same', owner: 'bob' })),
-      ).resolves.toBeUndefined();
-      expect((await store.findByIdempotencyKey('alice', 'same'))?.owner).toBe('alice');
-    });
-
-    it('should list newest first with filters and a cursor', async () => {
-      const base = Date.now();
-      for (let i = 0; i < 5; i++)
-        await store.insert(
-          makeRecord({ createdAt: base + i, state: i % 2 ? JobState.failed : JobState.queued }),
-        );
-      await store.insert(makeRecord({ owner: 'bob', createdAt: base + 10 }));
-      const page1 = await store.list({ owner: 'alice', limit: 2 });
-      expect(page1.map((r) => r.createdAt)).toEqual([base + 4, base + 3]);
-      const last = page1[1];
-      const page2 = await store.list({
-        owner: 'alice',
-        limit: 10,
-        cursor: { createdAt: last.createdAt, id: last.id },
-      });
-      expect(page2.map((r) => r.createdAt)).toEqual([base + 2, base + 1, base]);
-      expect((await store.list({ owner: 'alice', state: JobState.failed, limit: 10 })).length).toBe(
-        2,
-      );
-      expect((await store.list({ limit: 10 })).length).toBe(6);
-    });
-
-    it('should find queued jobs of given types oldest first', async () => {
-      const base = Date.now();
-      await store.insert(makeRecord({ createdAt: base + 2 }));
-      await store.insert(makeRecord({ createdAt: base + 1 }));
-      await store.insert(makeRecord({ type: 'other', createdAt: base }));
-      const found = await store.findQueued(['diagnostic'], 10);
-      expect(found.map((r) => r.createdAt)).toEqual([base + 1, base + 2]);
-    });
-
-    it('should find expired leases, running jobs and expired results', async () => {
-      const now = Date.now();
-      await store.insert(
-        makeRecord({ state: JobState.running, leaseToken: 'a', leaseExpiresAt: now - 1 }),
-      );
-      await store.insert(
-        makeRecord({ state: JobState.running, leaseToken: 'b', leaseExpiresAt: now + 60_000 }),
-      );
-      await store.insert(makeRecord({ state: JobState.completed, expiresAt: now - 1 }));
-      await store.insert(makeRecord({ state: JobState.completed, expiresAt: now + 60_000 }));
-      expect((await store.findExpiredLeases(now, 10)).map((r) => r.leaseToken)).toEqual(['a']);
-      expect((await store.findRunning(10)).length).toBe(2);
-      expect((await store.findExpired(now, 10)).length).toBe(1);
-    });
-
-    it('should count queued jobs per owner and jobs by type and state', async () => {
-      await store.insert(makeRecord());
-      await store.insert(makeRecord());
-      await store.insert(makeRecord({ owner: 'bob' }));
-      await store.insert(makeRecord({ owner: 'bob', state: JobState.failed, type: 'other' }));
-      const queued = await store.countQueued();
-      expect(queued.total).toBe(3);
-      expect(queued.byOwner.get('alice')).toBe(2);
-      const counts = await store.countByTypeAndState('bob');
-      expect(counts).toEqual(
-        expect.arrayContaining([
-          { type: 'diagnostic', state: JobState.queued, count: 1 },
-          { type: 'other', state: JobState.failed, count: 1 },
-        ]),
-      );
-      expect(counts).toHaveLength(2);
-    });
-
-    it('should delete a record once', async () => {
-      const record = makeRecord();
-      await store.insert(record);
-      expect(await store.delete(record.id)).toBe(true);
-      expect(await store.delete(record.id)).toBe(false);
-      expect(await store.get(record.id)).toBeNull();
-    });
-
-    it('should answer a ping', async () => {
-      await expect(store.ping()).resolves.toBeUndefined();
+  it('should recover only expired leases: requeue twice, then fail stalled', async () => {
+    const job = await running(get());
+    const live = await running(get());
+    const later = Date.now() + LEASE + 1;
+    await get().renewLeases([{ id: live.id, token: live.leaseToken! }], LEASE * 2, by());
+    const recovered = await get().recoverExpired(by(later, 'n2'), TTL, 10);
+    expect(recovered.map((r) => r.id)).toEqual([job.id]);
+    expect(recovered[0]).toMatchObject({ state: JobState.queued, attempt: 0, stalls: 1 });
+    expect(recovered[0].history.at(-1)).toMatchObject({ event: 'recovered', node: 'n2' });
+    for (let stall = 2, t = later; stall <= 3; stall++, t += 10) {
+      expect(await get().claim(job.type, 1, { ...by(t), leaseMs: 1 })).toHaveLength(1);
+      expect(await get().recoverExpired(by(t + 5), TTL, 10)).toHaveLength(1);
+    }
+    expect(await get().get(job.id)).toMatchObject({
+      state: JobState.failed,
+      error: { code: 'stalled' },
     });
   });
+
+  it('should write progress fenced by the lease token, seq never going back', async () => {
+    const job = await running(get());
+    const progress = { progress: 40, stage: 's', message: 'm', messages: [], updatedAt: 1 };
+    const seq = job.seq + 1000;
+    expect(await get().saveProgress(job.id, 'stale', { ...progress, seq }, by())).toBe(false);
+    expect(await get().saveProgress(job.id, job.leaseToken!, { ...progress, seq }, by())).toBe(
+      true,
+    );
+    expect(await get().saveProgress(job.id, job.leaseToken!, { ...progress, seq: 5 }, by())).toBe(
+      true,
+    );
+    expect(await get().get(job.id)).toMatchObject({ progress: 40, seq });
+  });
+}
+
+function describeEndings(get: () => JobStore): void {
+  const finish = (job: JobRecord, outcome: Parameters<JobStore['finishAttempt']>[2]) =>
+    get().finishAttempt(job.id, job.leaseToken!, outcome, by(), TTL);
+
+  it('should complete an attempt held with its token, and refuse a stale token', async () => {
+    const job = await running(get());
+    const result = { kind: 'asset' as const, assetId: 'x' };
+    expect(
+      await get().finishAttempt(job.id, 'stale', { kind: 'completed', result }, by(), TTL),
+    ).toBeNull();
+    const done = await finish(job, { kind: 'completed', result });
+    expect(done).toMatchObject({
+      state: JobState.completed,
+      result,
+      progress: 100,
+      leaseToken: null,
+    });
+    expect(done!.expiresAt).toBeGreaterThan(Date.now());
+    expect(await finish(job, { kind: 'failed', error: error(false) })).toBeNull();
+  });
+
+  it('should let a pending cancel win over completion, retry and release', async () => {
+    for (const outcome of [
+      { kind: 'completed', result: null },
+      { kind: 'retry', error: error(true), runAfter: 0 },
+      { kind: 'released' },
+      { kind: 'failed', error: error(false) },
+    ] as const) {
+      const job = await running(get());
+      await get().requestCancel(job.id, by(), TTL);
+      expect(await finish(job, outcome)).toMatchObject({ state: JobState.cancelled });
+    }
+  });
+
+  it('should requeue a retry with its runAfter, and fail it when attempts are used up', async () => {
+    const job = await running(get(), { maxAttempts: 2 });
+    const at = Date.now() + 5000;
+    const retried = await finish(job, { kind: 'retry', error: error(true), runAfter: at });
+    expect(retried).toMatchObject({ state: JobState.queued, runAfter: at, attempt: 1 });
+    const [again] = await get().claim(job.type, 1, { ...by(at), leaseMs: LEASE });
+    const failed = await finish(again, { kind: 'retry', error: error(true), runAfter: at });
+    expect(failed).toMatchObject({ state: JobState.failed, attempt: 2 });
+    expect(failed!.history.map((h) => h.event)).toEqual([
+      'queued',
+      'claimed',
+      'retry',
+      'claimed',
+      'failed',
+    ]);
+  });
+
+  it('should give the attempt back on release, and on releaseNode for its own node only', async () => {
+    const job = await running(get());
+    expect(await finish(job, { kind: 'released' })).toMatchObject({
+      state: JobState.queued,
+      attempt: 0,
+    });
+    const mine = await running(get());
+    const theirs = await put(get(), { type: 'other-node' });
+    await get().claim(theirs.type, 1, { ...by(Date.now(), 'n2'), leaseMs: LEASE });
+    const released = await get().releaseNode(by());
+    expect(released.map((r) => r.id)).toEqual([mine.id]);
+    expect((await get().get(theirs.id))?.state).toBe(JobState.running);
+  });
+
+  it('should cancel queued jobs at once and flag running ones; finished ones unchanged', async () => {
+    const queued = await put(get());
+    expect(await get().requestCancel(queued.id, by(), TTL)).toMatchObject({
+      changed: true,
+      record: { state: JobState.cancelled },
+    });
+    const job = await running(get());
+    const flagged = await get().requestCancel(job.id, by(), TTL);
+    expect(flagged).toMatchObject({ changed: true, record: { cancelRequested: true } });
+    expect(await get().requestCancel(job.id, by(), TTL)).toMatchObject({ changed: false });
+    expect(await get().requestCancel(queued.id, by(), TTL)).toMatchObject({ changed: false });
+    expect(await get().requestCancel('nope', by(), TTL)).toBeNull();
+  });
+
+  it('should retry a failed or cancelled job within the waiting-room bound', async () => {
+    const job = await running(get());
+    await finish(job, { kind: 'failed', error: error(false) });
+    await put(get());
+    expect(await get().retry(job.id, { total: 1, perUser: 5 }, by())).toBe('system');
+    const retried = await get().retry(job.id, ROOMY, by());
+    expect(retried).toMatchObject({ state: JobState.queued, error: null, cancelRequested: false });
+    expect(await get().retry(job.id, ROOMY, by())).toBeNull();
+  });
+
+  it('should find expired finished jobs', async () => {
+    const job = await running(get());
+    await get().finishAttempt(
+      job.id,
+      job.leaseToken!,
+      { kind: 'completed', result: null },
+      by(),
+      0,
+    );
+    expect((await get().findExpired(Date.now() + 1, 10)).map((r) => r.id)).toEqual([job.id]);
+    expect(await get().findExpired(0, 10)).toEqual([]);
+  });
+}
+
+function describeFeed(get: () => JobStore): void {
+  it('should log every visible change in the feed, in order, with its node', async () => {
+    const head = await get().feedHead();
+    const job = await running(get());
+    await get().delete(job.id, by(Date.now(), 'n9'));
+    const changes = await get().changes(head, 100);
+    expect(changes.map((c) => [c.kind, c.jobId])).toEqual([
+      ['state', job.id],
+      ['state', job.id],
+      ['deleted', job.id],
+    ]);
+    expect(changes.at(-1)).toMatchObject({ node: 'n9', owner: 'alice' });
+    const positions = changes.map((c) => c.position);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    expect(await get().changes(positions[1], 100)).toHaveLength(1);
+    await get().pruneChanges(Date.now() + 1);
+    expect(await get().changes(head, 100)).toEqual([]);
+  });
+}
+
+function describeConcurrency(name: string, openPair: () => Promise<[JobStore, JobStore]>): void {
+  describe(`JobStore contract, two instances on one database: ${name}`, () => {
+    let a: JobStore;
+    let b: JobStore;
+
+    beforeEach(async () => ([a, b] = await openPair()));
+    afterEach(async () => {
+      await a.close();
+      await b.close();
+    });
+
+    it('should hand every job to exactly one of two racing claimers', async () => {
+      const ids = new Set<string>();
+      for (let i = 0; i < 60; i++) ids.add((await put(a, { type: 'race' })).id);
+      const claims = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          (i % 2 ? a : b).claim('race', 4, { ...by(Date.now(), `n${i % 2}`), leaseMs: LEASE }),
+        ),
+      );
+      const claimed = claims.flat().map((r) => r.id);
+      expect(claimed).toHaveLength(60);
+      expect(new Set(claimed)).toEqual(ids);
+    });
+
+    it('should share one waiting-room bound between instances', async () => {
+      const limits = { total: 10, perUser: 100 };
+      const answers = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => (i % 2 ? a : b).insert(makeRecord(), limits, by())),
+      );
+      expect(answers.filter((x) => x === null)).toHaveLength(10);
+      expect(await b.countWaiting()).toBe(10);
+    });
+
+    it('should never recover a lease the other instance renewed', async () => {
+      const job = await running(a);
+      const later = Date.now() + LEASE + 1;
+      const [held] = await a.renewLeases([{ id: job.id, token: job.leaseToken! }], LEASE * 3, by());
+      const recovered = await b.recoverExpired(by(later, 'n2'), TTL, 10);
+      expect(held.id).toBe(job.id);
+      expect(recovered).toEqual([]);
+      expect((await b.get(job.id))?.state).toBe(JobState.running);
+    });
+
+    it('should end a cancel and a completion racing from two instances as one of them', async () => {
+      const job = await running(a);
+      const [cancel, done] = await Promise.all([
+        b.requestCancel(job.id, by(), TTL),
+        a.finishAttempt(job.id, job.leaseToken!, { kind: 'completed', result: null }, by(), TTL),
+      ]);
+      const final = await a.get(job.id);
+      if (final!.state === JobState.cancelled) expect(done?.state).toBe(JobState.cancelled);
+      else expect(cancel?.changed).toBe(false);
+      expect([JobState.cancelled, JobState.completed]).toContain(final!.state);
+    });
+
+    it('should show one instance the changes the other made', async () => {
+      const head = await b.feedHead();
+      const job = await put(a);
+      const changes = await b.changes(head, 10);
+      expect(changes.map((c) => c.jobId)).toEqual([job.id]);
+    });
+  });
+}
+
+function error(retryable: boolean) {
+  return { code: retryable ? 'flaky' : 'broken', message: 'x', retryable };
 }

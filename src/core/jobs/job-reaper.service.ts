@@ -7,10 +7,16 @@ import {
 } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { BLOB_STORE, BlobStore } from '../storage/blob-store.port';
+import { jobPrefix } from './job-attempt';
 import { JOB_STORE, JobStore } from './job-store.port';
 import { JobTracker } from './job-tracker.service';
 
-/** Deletes expired finished jobs: their blobs first, the record only when that worked. */
+const BATCH = 500;
+
+/**
+ * Deletes expired finished jobs: their blobs first, the record only when that worked. Each pass
+ * works in batches until nothing expired is left, so it keeps pace with any finish rate.
+ */
 @Injectable()
 export class JobReaper implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(JobReaper.name);
@@ -25,7 +31,11 @@ export class JobReaper implements OnApplicationBootstrap, OnApplicationShutdown 
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.reapOnce(), this.config.jobs.reapIntervalMs);
+    this.timer = setInterval(() => {
+      this.reapOnce().catch((err: unknown) =>
+        this.logger.warn(`reaper pass failed: ${String(err)}`),
+      );
+    }, this.config.jobs.reapIntervalMs);
     this.timer.unref();
   }
 
@@ -33,23 +43,36 @@ export class JobReaper implements OnApplicationBootstrap, OnApplicationShutdown 
     clearInterval(this.timer);
   }
 
-  /** One pass; returns how many records were deleted. */
+  /** One pass (all batches); returns how many records were deleted. */
   async reapOnce(now = Date.now()): Promise<number> {
     if (this.running) return 0;
     this.running = true;
     let removed = 0;
     try {
-      for (const record of await this.store.findExpired(now, 500)) {
-        try {
-          await this.blobs.deletePrefix(`jobs/${record.id}/`);
-          if (await this.tracker.remove(record)) removed++;
-        } catch (err) {
-          this.logger.warn(`could not reap job ${record.id}: ${String(err)}`);
+      const skipped = new Set<string>();
+      for (;;) {
+        const batch = (await this.store.findExpired(now, BATCH + skipped.size)).filter(
+          (r) => !skipped.has(r.id),
+        );
+        if (batch.length === 0) break;
+        for (const record of batch) {
+          if (await this.reap(record.id, record)) removed++;
+          else skipped.add(record.id);
         }
       }
     } finally {
       this.running = false;
     }
     return removed;
+  }
+
+  private async reap(id: string, record: Parameters<JobTracker['remove']>[0]): Promise<boolean> {
+    try {
+      await this.blobs.deletePrefix(jobPrefix(id));
+      return await this.tracker.remove(record);
+    } catch (err) {
+      this.logger.warn(`could not reap job ${id}: ${String(err)}`);
+      return false;
+    }
   }
 }

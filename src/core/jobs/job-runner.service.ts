@@ -4,51 +4,57 @@ import {
   Injectable,
   Logger,
   OnApplicationBootstrap,
+  OnApplicationShutdown,
 } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, jobTypePolicy, JobTypePolicy } from '../../config/app-config';
 import { BLOB_STORE, BlobStore } from '../storage/blob-store.port';
 import { backoffDelay } from './backoff';
-import { AbortReason, JobAbortedError } from './job-errors';
+import {
+  abortAttempt,
+  Attempt,
+  attemptContext,
+  attemptPrefix,
+  newAttempt,
+  settleOrGiveUp,
+  withRetries,
+} from './job-attempt';
+import { AbortReason } from './job-errors';
 import { JobEvent, JobEvents } from './job-events';
-import { JobContext, JobHandler, JobHandlerRegistry } from './job-handler';
+import { JobHandler, JobHandlerRegistry } from './job-handler';
 import { decideOutcome, Outcome } from './job-outcome';
 import { JobStats } from './job-stats';
-import { JobError, JobRecord, JobResult, JobState } from './job.model';
-import { JOB_STORE, JobStore } from './job-store.port';
+import { JobRecord, JobResult, JobState } from './job.model';
+import { AttemptOutcome, JOB_STORE, JobStore } from './job-store.port';
 import { JobTracker } from './job-tracker.service';
-import { WaitingRoom } from './waiting-room';
-
-/** A job this node is running. */
-interface Run {
-  record: JobRecord;
-  controller: AbortController;
-  reason?: AbortReason;
-}
+import { ReadinessState } from '../health/readiness.service';
 
 /** The hosted workers of one job type. */
 interface TypeWorker {
   handler: JobHandler;
   policy: JobTypePolicy;
-  room: WaitingRoom;
-  active: Map<string, Run>;
-  claiming: number;
-  delayed: Map<string, NodeJS.Timeout>;
-  pumpScheduled: boolean;
+  active: Map<string, Attempt>;
+  claiming: boolean;
+  /** A wake-up arrived while a claim was in flight: claim again when it returns. */
+  wanted: boolean;
+  wakeTimer?: NodeJS.Timeout;
 }
 
 /**
- * Runs jobs: per-type workers fed by in-process waiting rooms, leases renewed by heartbeat,
- * retries with backoff, timeouts, cancellation and graceful shutdown. The store stays the
- * source of truth; the rooms are hints refilled from it.
+ * Runs jobs: per-type workers claim from the store (which orders and bounds the queue), leases
+ * are renewed in one batch per heartbeat, expired leases of any process are recovered, and
+ * every attempt ends with one fenced `finishAttempt` in which the store lets a pending cancel
+ * win. Wake-ups come from the event bus (this process and, through the change feed, others),
+ * from a job's `runAfter`, and from a slow poll.
  */
 @Injectable()
-export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class JobRunner
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
   readonly stats = new JobStats();
   private readonly logger = new Logger(JobRunner.name);
   private readonly workers = new Map<string, TypeWorker>();
   private readonly timers: NodeJS.Timeout[] = [];
   private paused = false;
-  private stopping = false;
   private unsubscribe?: () => void;
 
   constructor(
@@ -58,6 +64,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     private readonly tracker: JobTracker,
     private readonly events: JobEvents,
     private readonly registry: JobHandlerRegistry,
+    private readonly readiness: ReadinessState,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -66,32 +73,27 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
       this.workers.set(handler.type, {
         handler,
         policy,
-        room: new WaitingRoom(),
         active: new Map(),
-        claiming: 0,
-        delayed: new Map(),
-        pumpScheduled: false,
+        claiming: false,
+        wanted: false,
       });
     }
     this.unsubscribe = this.events.on((event) => this.onEvent(event));
-    await this.recoverOnBoot();
-    await this.tracker.reconcileCounts();
-    await this.refill(true);
+    // Another process's work is recovered by lease expiry only; a restart under the same
+    // NODE_ID may take back its own jobs at once.
+    if (this.config.stableNodeId) {
+      for (const job of await this.store.releaseNode(this.tracker.writer()))
+        this.tracker.publish(job);
+    }
     this.every(this.config.jobs.pollMs, () => this.poll());
     this.every(this.config.jobs.heartbeatMs, () => this.heartbeat());
-  }
-
-  /** Embedded mode is one node per store: anything still running at boot was orphaned by a crash. */
-  private async recoverOnBoot(): Promise<void> {
-    if (this.config.mongoUrl) return;
-    for (const record of await this.store.findRunning(100_000))
-      await this.tracker.recoverStalled(record);
+    for (const type of this.workers.keys()) this.wake(type);
   }
 
   private every(ms: number, task: () => Promise<void>): void {
     let busy = false;
     const timer = setInterval(() => {
-      if (busy || this.stopping) return;
+      if (busy) return;
       busy = true;
       task()
         .catch((err: unknown) => this.logger.error(`background task failed: ${String(err)}`))
@@ -107,7 +109,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
 
   setPaused(paused: boolean): void {
     this.paused = paused;
-    if (!paused) for (const type of this.workers.keys()) this.schedulePump(type);
+    if (!paused) for (const type of this.workers.keys()) this.wake(type);
   }
 
   workerLoad(): Record<string, { busy: number; total: number }> {
@@ -126,236 +128,233 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   }
 
   private onEvent(event: JobEvent): void {
-    if (event.kind === 'progress' || event.kind === 'deleted') {
-      if (event.kind === 'deleted') this.abort(event.jobId, AbortReason.cancel);
-      return;
-    }
+    if (event.kind === 'progress') return;
+    if (event.kind === 'deleted') return this.abort(event.jobId, AbortReason.cancel);
     const job = event.job;
-    if (job.state === JobState.queued) this.offer(job);
-    else if (job.state === JobState.running && job.cancelRequested)
+    if (job.state === JobState.queued) this.wakeAt(job.type, job.runAfter);
+    else if (job.state === JobState.running && job.cancelRequested) {
+      this.tracker.noteCancelRequested(job.id);
       this.abort(job.id, AbortReason.cancel);
-  }
-
-  /** Puts a queued job in its room now, or when its `runAfter` comes. */
-  private offer(job: JobRecord): void {
-    const worker = this.workers.get(job.type);
-    if (!worker || worker.active.has(job.id) || worker.delayed.has(job.id)) return;
-    const wait = job.runAfter - Date.now();
-    if (wait > 0) {
-      const timer = setTimeout(() => {
-        worker.delayed.delete(job.id);
-        this.offer({ ...job, runAfter: 0 });
-      }, wait);
-      timer.unref();
-      worker.delayed.set(job.id, timer);
-      return;
     }
-    if (worker.room.push({ id: job.id, owner: job.owner, priority: job.priority }))
-      this.schedulePump(job.type);
   }
 
-  private schedulePump(type: string): void {
+  /** Claims for `type` when `at` comes (now, or a retry's `runAfter`). */
+  private wakeAt(type: string, at: number): void {
     const worker = this.workers.get(type);
-    if (!worker || worker.pumpScheduled) return;
-    worker.pumpScheduled = true;
-    setImmediate(() => {
-      worker.pumpScheduled = false;
-      this.pump(worker);
+    const wait = at - Date.now();
+    if (!worker || wait <= 0) return this.wake(type);
+    if (worker.wakeTimer) clearTimeout(worker.wakeTimer);
+    worker.wakeTimer = setTimeout(() => this.wake(type), wait);
+    worker.wakeTimer.unref();
+  }
+
+  private wake(type: string): void {
+    const worker = this.workers.get(type);
+    if (!worker) return;
+    worker.wanted = true;
+    void this.pump(worker);
+  }
+
+  /** Claims as many jobs as there are free slots, in one store operation. */
+  private async pump(worker: TypeWorker): Promise<void> {
+    if (worker.claiming || this.paused || this.readiness.draining) return;
+    const free = worker.policy.concurrency - worker.active.size;
+    if (free <= 0) return;
+    worker.claiming = true;
+    worker.wanted = false;
+    let claimed: JobRecord[] = [];
+    try {
+      const request = { ...this.tracker.writer(), leaseMs: this.config.jobs.leaseMs };
+      claimed = await this.store.claim(worker.handler.type, free, request);
+    } catch (err) {
+      this.logger.error(`claim of ${worker.handler.type} jobs failed: ${String(err)}`);
+    } finally {
+      worker.claiming = false;
+    }
+    for (const record of claimed) this.start(worker, record);
+    if (claimed.length === free || worker.wanted) return this.pump(worker);
+    if (claimed.length === 0) await this.scheduleNextRetry(worker);
+  }
+
+  private async scheduleNextRetry(worker: TypeWorker): Promise<void> {
+    const at = await this.store.nextRunAfter([worker.handler.type], Date.now());
+    if (at !== null) this.wakeAt(worker.handler.type, at);
+  }
+
+  private start(worker: TypeWorker, record: JobRecord): void {
+    const attempt = newAttempt(record);
+    worker.active.set(record.id, attempt);
+    this.tracker.track(record);
+    this.tracker.publish(record);
+    void this.execute(worker, attempt).finally(() => {
+      worker.active.delete(record.id);
+      this.wake(worker.handler.type);
     });
   }
 
-  private pump(worker: TypeWorker): void {
-    while (
-      !this.paused &&
-      !this.stopping &&
-      worker.active.size + worker.claiming < worker.policy.concurrency
-    ) {
-      const id = worker.room.shift();
-      if (id === undefined) return;
-      worker.claiming++;
-      void this.claimAndRun(worker, id);
-    }
-  }
-
-  private async claimAndRun(worker: TypeWorker, id: string): Promise<void> {
-    let record: JobRecord | null = null;
-    try {
-      record = await this.tracker.claim(id, this.config.jobs.leaseMs);
-    } catch (err) {
-      this.logger.error(`claim of ${id} failed: ${String(err)}`);
-    } finally {
-      worker.claiming--;
-    }
-    if (!record) return this.schedulePump(worker.handler.type);
-    const run: Run = { record, controller: new AbortController() };
-    worker.active.set(id, run);
-    try {
-      await this.execute(worker, run);
-    } catch (err) {
-      this.logger.error(`job ${id} bookkeeping failed: ${String(err)}`);
-    } finally {
-      worker.active.delete(id);
-      this.schedulePump(worker.handler.type);
-    }
-  }
-
-  private async execute(worker: TypeWorker, run: Run): Promise<void> {
+  private async execute(worker: TypeWorker, attempt: Attempt): Promise<void> {
     const timeout = setTimeout(
-      () => this.abortRun(run, AbortReason.timeout),
+      () => abortAttempt(attempt, AbortReason.timeout),
       worker.policy.timeoutMs,
     );
+    const { id } = attempt.record;
+    const context = attemptContext(attempt, this.blobs, {
+      progress: (percent, stage, message) => this.tracker.progress(id, percent, stage, message),
+      log: (text) => this.tracker.log(id, text),
+    });
     let result: JobResult | void = undefined;
     let thrown: unknown;
     let threw = false;
     try {
-      result = await this.settleOrGiveUp(worker.handler.run(this.contextOf(run)), run);
+      const work = worker.handler.run(context);
+      result = await settleOrGiveUp(work, attempt, this.config.jobs.cancelGraceMs);
     } catch (err) {
       thrown = err;
       threw = true;
     } finally {
       clearTimeout(timeout);
+      attempt.closed = true;
     }
-    await this.conclude(run, decideOutcome(run.reason, thrown, threw), result ?? null);
+    await this.conclude(attempt, decideOutcome(attempt.reason, thrown, threw), result ?? null);
   }
 
-  /** Waits for the handler; once aborted, waits at most the cancel grace for it to notice. */
-  private settleOrGiveUp<T>(work: Promise<T>, run: Run): Promise<T> {
-    const signal = run.controller.signal;
-    return new Promise<T>((resolve, reject) => {
-      const onAbort = (): void => {
-        const grace = setTimeout(
-          () => reject(new JobAbortedError(run.reason!)),
-          this.config.jobs.cancelGraceMs,
-        );
-        grace.unref();
-        work.finally(() => clearTimeout(grace)).catch(() => undefined);
-      };
-      if (signal.aborted) onAbort();
-      else signal.addEventListener('abort', onAbort, { once: true });
-      work.then(resolve, reject);
-    });
+  /** One fenced write ends the attempt; the store may turn it into a cancel. */
+  private async conclude(
+    attempt: Attempt,
+    outcome: Outcome,
+    result: JobResult | null,
+  ): Promise<void> {
+    const { id, type } = attempt.record;
+    const last = this.tracker.untrack(id);
+    const ending = this.attemptOutcome(attempt.record, outcome, result);
+    const written = ending
+      ? await withRetries(
+          () =>
+            this.store.finishAttempt(
+              id,
+              attempt.token,
+              ending,
+              this.tracker.writer(),
+              this.config.resultTtlMs,
+              last,
+            ),
+          this.config.jobs.leaseMs,
+          (err) => this.logger.warn(`finishing job ${id} failed, retrying: ${String(err)}`),
+        )
+      : undefined;
+    const finished = written?.ok ? written.value : null;
+    if (finished?.state !== JobState.completed)
+      await this.dropAttemptBlobs(id, attempt.record.attempt);
+    if (!finished) return this.noteLost(attempt);
+    this.tracker.publish(finished);
+    const ran = finished.finishedAt! - (finished.startedAt ?? finished.createdAt);
+    if (finished.state === JobState.completed) this.stats.recordCompleted(type, ran);
+    else if (finished.state === JobState.failed) this.stats.recordFailed();
   }
 
-  private async conclude(run: Run, outcome: Outcome, result: JobResult | null): Promise<void> {
-    const { id, type } = run.record;
+  private attemptOutcome(
+    r: JobRecord,
+    outcome: Outcome,
+    result: JobResult | null,
+  ): AttemptOutcome | null {
     switch (outcome.kind) {
-      case 'completed': {
-        const done = await this.tracker.complete(id, result);
-        if (done)
-          this.stats.recordCompleted(type, done.finishedAt! - (done.startedAt ?? done.createdAt));
-        else if (this.tracker.isLive(id)) await this.cancelled(id);
-        else await this.blobs.deletePrefix(`jobs/${id}/`);
-        return;
-      }
+      case 'completed':
+        return { kind: 'completed', result };
       case 'cancelled':
-        return this.cancelled(id);
       case 'released':
-        await this.tracker.requeue(id, Date.now(), null, true);
-        return;
+        return { kind: outcome.kind };
       case 'lost':
-        this.logger.warn(`job ${id} lost its lease; its result is discarded`);
-        return;
-      case 'error':
-        return this.failOrRetry(run.record, outcome.error);
+        return null;
+      case 'error': {
+        if (!outcome.error.retryable || r.attempt >= r.maxAttempts)
+          return { kind: 'failed', error: outcome.error };
+        const { backoffBaseMs, backoffMaxMs } = this.config.jobs;
+        const runAfter = Date.now() + backoffDelay(r.attempt, backoffBaseMs, backoffMaxMs);
+        return { kind: 'retry', error: outcome.error, runAfter };
+      }
     }
   }
 
-  private async cancelled(id: string): Promise<void> {
-    await this.blobs.deletePrefix(`jobs/${id}/`);
-    await this.tracker.markCancelled(id);
+  private async dropAttemptBlobs(id: string, attempt: number): Promise<void> {
+    await this.blobs
+      .deletePrefix(attemptPrefix(id, attempt))
+      .catch((err: unknown) => this.logger.warn(`blobs of job ${id} not deleted: ${String(err)}`));
   }
 
-  private async failOrRetry(record: JobRecord, error: JobError): Promise<void> {
-    const live = this.tracker.liveRecord(record.id) ?? record;
-    if (error.retryable && live.attempt < live.maxAttempts && !live.cancelRequested) {
-      const delay = backoffDelay(
-        live.attempt,
-        this.config.jobs.backoffBaseMs,
-        this.config.jobs.backoffMaxMs,
-      );
-      await this.tracker.requeue(record.id, Date.now() + delay, error, false);
-      return;
-    }
-    if (live.cancelRequested) return this.cancelled(record.id);
-    await this.blobs.deletePrefix(`jobs/${record.id}/`);
-    if (await this.tracker.fail(record.id, error)) this.stats.recordFailed();
-  }
-
-  private contextOf(run: Run): JobContext {
-    const { id, type, owner, payload, attempt } = run.record;
-    return {
-      id,
-      type,
-      owner,
-      payload,
-      attempt,
-      signal: run.controller.signal,
-      progress: (percent, stage, message) => this.tracker.progress(id, percent, stage, message),
-      log: (text) => this.tracker.log(id, text),
-      storeResult: async (filename, body, contentType) => {
-        const key = `jobs/${id}/${filename}`;
-        const { bytes, sha256 } = await this.blobs.put(key, body, contentType);
-        return { kind: 'blob', key, filename, contentType, bytes, sha256 };
-      },
+  private async noteLost(attempt: Attempt): Promise<void> {
+    const { id, attempt: number } = attempt.record;
+    this.logger.warn(`job ${id} lost its lease; attempt ${number}'s result is discarded`);
+    const entry = {
+      at: Date.now(),
+      event: 'progress-lost' as const,
+      attempt: number,
+      node: this.config.nodeId,
     };
+    await this.store.noteHistory(id, entry).catch(() => undefined);
   }
 
   private abort(id: string, reason: AbortReason): void {
     for (const worker of this.workers.values()) {
-      const run = worker.active.get(id);
-      if (run) this.abortRun(run, reason);
+      const attempt = worker.active.get(id);
+      if (attempt) abortAttempt(attempt, reason);
     }
   }
 
-  private abortRun(run: Run, reason: AbortReason): void {
-    if (run.controller.signal.aborted) return;
-    run.reason = reason;
-    run.controller.abort(new JobAbortedError(reason));
-  }
-
-  private async heartbeat(): Promise<void> {
-    for (const worker of this.workers.values()) {
-      for (const run of [...worker.active.values()]) {
-        const record = await this.tracker.heartbeat(run.record.id, this.config.jobs.leaseMs);
-        if (!record) this.abortRun(run, AbortReason.leaseLost);
-        else if (record.cancelRequested) this.abortRun(run, AbortReason.cancel);
+  /** Renews every lease of this process in one batch; a lost one stops its attempt. */
+  async heartbeat(): Promise<void> {
+    const attempts = [...this.workers.values()].flatMap((w) => [...w.active.values()]);
+    if (attempts.length === 0) return;
+    const leases = attempts.map((a) => ({ id: a.record.id, token: a.token }));
+    const held = await this.store.renewLeases(
+      leases,
+      this.config.jobs.leaseMs,
+      this.tracker.writer(),
+    );
+    const byId = new Map(held.map((h) => [h.id, h]));
+    for (const attempt of attempts) {
+      const lease = byId.get(attempt.record.id);
+      if (!lease) abortAttempt(attempt, AbortReason.leaseLost);
+      else if (lease.cancelRequested) {
+        this.tracker.noteCancelRequested(attempt.record.id);
+        abortAttempt(attempt, AbortReason.cancel);
       }
     }
   }
 
-  private async poll(): Promise<void> {
-    for (const stale of await this.store.findExpiredLeases(Date.now(), 100)) {
-      if (!this.tracker.isLive(stale.id)) await this.tracker.recoverStalled(stale);
-    }
-    await this.refill(false);
-    if (this.config.mongoUrl) await this.tracker.reconcileCounts();
+  /** Recovers expired leases (any process's) and claims for every type. */
+  async poll(): Promise<void> {
+    const recovered = await this.store.recoverExpired(
+      this.tracker.writer(),
+      this.config.resultTtlMs,
+      500,
+    );
+    for (const job of recovered) this.tracker.publish(job);
+    for (const type of this.workers.keys()) this.wake(type);
   }
 
-  /** Loads queued jobs from the store into rooms that could use more work (or all, at boot). */
-  private async refill(all: boolean): Promise<void> {
-    const hungry = [...this.workers.entries()]
-      .filter(([, w]) => all || w.room.size < w.policy.concurrency)
-      .map(([type]) => type);
-    const limit = all ? 1_000_000 : 1000;
-    for (const job of await this.store.findQueued(hungry, limit)) this.offer(job);
-  }
-
+  /** Shutdown, in order: stop claiming, drain with heartbeats on, then release what is left. */
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    this.timers.forEach(clearInterval);
+    this.readiness.markDraining();
     this.unsubscribe?.();
-    for (const w of this.workers.values()) w.delayed.forEach(clearTimeout);
+    for (const w of this.workers.values()) clearTimeout(w.wakeTimer);
     await this.drain(this.config.jobs.shutdownGraceMs);
-    for (const w of this.workers.values())
-      for (const run of w.active.values()) this.abortRun(run, AbortReason.shutdown);
+    for (const attempt of this.activeAttempts()) abortAttempt(attempt, AbortReason.shutdown);
     await this.drain(this.config.jobs.cancelGraceMs + 2000);
+  }
+
+  onApplicationShutdown(): void {
+    this.timers.forEach(clearInterval);
+  }
+
+  private activeAttempts(): Attempt[] {
+    return [...this.workers.values()].flatMap((w) => [...w.active.values()]);
   }
 
   private async drain(ms: number): Promise<void> {
     const until = Date.now() + ms;
     while (
       Date.now() < until &&
-      [...this.workers.values()].some((w) => w.active.size + w.claiming > 0)
+      [...this.workers.values()].some((w) => w.active.size > 0 || w.claiming)
     ) {
       await new Promise((r) => setTimeout(r, 20));
     }

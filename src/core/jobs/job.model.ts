@@ -46,6 +46,28 @@ export interface JobLogLine {
   text: string;
 }
 
+/** What happened to a job, in its history (API.md `history[].event`). */
+export type JobHistoryEvent =
+  | 'queued'
+  | 'claimed'
+  | 'progress-lost'
+  | 'completed'
+  | 'failed'
+  | 'retry'
+  | 'cancelled'
+  | 'released'
+  | 'recovered';
+
+/** One line of a job's history: every claim and every end of an attempt, with the process. */
+export interface JobHistoryEntry {
+  at: number;
+  event: JobHistoryEvent;
+  attempt: number;
+  /** The process that wrote it (`hostname:pid` unless NODE_ID is set). */
+  node: string;
+  reason?: string;
+}
+
 /**
  * The persisted job record: the single source of truth, owned by the JobStore.
  * Times are epoch milliseconds.
@@ -74,6 +96,11 @@ export interface JobRecord {
   messages: JobLogLine[];
   idempotencyKey: string | null;
   requestHash: string | null;
+  /** Made by the system (automatic thumbnails): never counted against a user's queue quota. */
+  system: boolean;
+  /** The process holding the lease while running, else the last one that did. */
+  node: string | null;
+  history: JobHistoryEntry[];
   createdAt: number;
   startedAt: number | null;
   updatedAt: number;
@@ -82,6 +109,7 @@ export interface JobRecord {
 }
 
 export const MAX_LOG_LINES = 50;
+export const MAX_HISTORY = 100;
 
 export function isFinished(state: JobState): boolean {
   return FINISHED_STATES.includes(state);
@@ -111,4 +139,23 @@ export function appendLog(lines: JobLogLine[], text: string, at: number): JobLog
     lines.length >= MAX_LOG_LINES ? lines.slice(lines.length - MAX_LOG_LINES + 1) : lines.slice();
   next.push({ at, text });
   return next;
+}
+
+/** Appends a history entry, keeping only the newest MAX_HISTORY. */
+export function appendHistory(
+  history: JobHistoryEntry[],
+  entry: JobHistoryEntry,
+): JobHistoryEntry[] {
+  const next = history.length >= MAX_HISTORY ? history.slice(1 - MAX_HISTORY) : history.slice();
+  next.push(entry);
+  return next;
+}
+
+/**
+ * The next `seq`: rises with every change, and is at least the clock in microseconds, so a
+ * process that recovers a job after a crash continues above any seq the dead one pushed but
+ * never stored (API.md: seq only rises).
+ */
+export function nextSeq(seq: number, now: number): number {
+  return Math.max(seq + 1, now * 1000);
 }

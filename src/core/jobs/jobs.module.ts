@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { JobChangeFeed } from './job-change-feed.service';
 import { JobEvents } from './job-events';
 import { JobHandlerRegistry } from './job-handler';
 import { JobReaper } from './job-reaper.service';
@@ -19,6 +20,7 @@ import { JobsService } from './jobs.service';
     JobHandlerRegistry,
     JobTracker,
     JobRunner,
+    JobChangeFeed,
     JobReaper,
     JobViewMapper,
     JobsService,

@@ -12,6 +12,7 @@ import {
   ValidationError,
 } from '../errors/app-error';
 import { BLOB_STORE, BlobStore } from '../storage/blob-store.port';
+import { jobPrefix } from './job-attempt';
 import { JobRecord, JobState } from './job.model';
 import { JobRunner } from './job-runner.service';
 import { JOB_STORE, JobStore } from './job-store.port';
@@ -30,6 +31,8 @@ export interface Accepted {
 export interface SubmitOptions {
   idempotencyKey?: string;
   priority?: number;
+  /** Work the system queues on its own (automatic thumbnails): no quota slot is taken. */
+  system?: boolean;
 }
 
 export type ResultDownload =
@@ -58,6 +61,11 @@ export class JobsService {
   ): Promise<Accepted> {
     const policy = this.runner.policyOf(type);
     if (!policy) throw new NotFoundError(`job type ${type}`);
+    if ((options.priority ?? 0) > 0 && !user.admin && !options.system) {
+      throw new ValidationError([
+        { field: 'priority', problem: 'only admins may use a priority above 0' },
+      ]);
+    }
     const key = options.idempotencyKey;
     if (key !== undefined && (key.length === 0 || key.length > 200)) {
       throw new ValidationError([
@@ -77,6 +85,7 @@ export class JobsService {
       priority: options.priority,
       idempotencyKey: key,
       requestHash,
+      system: options.system,
     });
     return {
       jobId: job.id,
@@ -131,7 +140,7 @@ export class JobsService {
   /** Cancels if needed, deletes the blobs, then the record. */
   async remove(user: Principal, id: string): Promise<void> {
     const record = await this.owned(user, id);
-    await this.blobs.deletePrefix(`jobs/${id}/`);
+    await this.blobs.deletePrefix(jobPrefix(id));
     await this.tracker.remove(record);
   }
 
@@ -188,7 +197,7 @@ export class JobsService {
     return {
       counts,
       byType,
-      capacity: { limit: this.config.queueCapacity, waiting: this.tracker.counter.waiting },
+      capacity: { limit: this.config.queueCapacity, waiting: await this.store.countWaiting() },
       workers: this.runner.workerLoad(),
       paused: this.runner.isPaused,
       throughput: this.runner.stats.throughput(),

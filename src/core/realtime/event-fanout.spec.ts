@@ -42,7 +42,7 @@ describe(EventFanout.name, () => {
   });
 
   afterEach(() => {
-    sut.onModuleDestroy();
+    sut.onApplicationShutdown();
     jest.useRealTimers();
   });
 

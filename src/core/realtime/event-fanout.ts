@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { JobEvent, JobEvents, JobProgressEvent, JobRecordEvent } from '../jobs/job-events';
 import { JobViewMapper } from '../jobs/job-view';
 import { JobEventName, OutboundEvent } from './outbound-event';
@@ -26,7 +26,7 @@ const RECORD_EVENT_NAMES: Record<JobRecordEvent['kind'], JobEventName> = {
  * terminal event is always the last thing a job sends.
  */
 @Injectable()
-export class EventFanout implements OnModuleInit, OnModuleDestroy {
+export class EventFanout implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(EventFanout.name);
   private readonly listeners = new Set<OutboundListener>();
   private readonly jobListeners = new Map<string, Set<OutboundListener>>();
@@ -47,7 +47,7 @@ export class EventFanout implements OnModuleInit, OnModuleDestroy {
     this.unsubscribe = this.events.on((event) => this.accept(event));
   }
 
-  onModuleDestroy(): void {
+  onApplicationShutdown(): void {
     this.unsubscribe?.();
     this.coalescer.clear();
   }

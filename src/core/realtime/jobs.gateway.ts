@@ -1,4 +1,4 @@
-import { Inject, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Logger, OnApplicationShutdown } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -65,7 +65,7 @@ export class JobsGateway
     OnGatewayInit<Namespace>,
     OnGatewayConnection<JobsSocket>,
     OnGatewayDisconnect<JobsSocket>,
-    OnModuleDestroy
+    OnApplicationShutdown
 {
   @WebSocketServer() private readonly nsp: Namespace;
   private readonly logger = new Logger(JobsGateway.name);
@@ -91,7 +91,7 @@ export class JobsGateway
     this.stopRelay = this.fanout.subscribe((event) => this.broadcast(event));
   }
 
-  onModuleDestroy(): void {
+  onApplicationShutdown(): void {
     this.stopRelay?.();
     this.expiryTimers.forEach((timer) => clearTimeout(timer));
     this.expiryTimers.clear();

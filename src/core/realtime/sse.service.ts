@@ -1,4 +1,4 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import type { Response } from 'express';
 import { Principal } from '../auth/principal';
 import { FINISHED_STATES, JobRecord } from '../jobs/job.model';
@@ -20,7 +20,7 @@ const sseName = (event: OutboundEvent): string => event.name.slice('job:'.length
  * terminal event, end) or the stats overview. Every open stream is ended at shutdown.
  */
 @Injectable()
-export class SseService implements OnModuleDestroy {
+export class SseService implements OnApplicationShutdown {
   private readonly streams = new Set<SseStream>();
 
   constructor(
@@ -35,7 +35,7 @@ export class SseService implements OnModuleDestroy {
     return this.streams.size;
   }
 
-  onModuleDestroy(): void {
+  onApplicationShutdown(): void {
     for (const stream of [...this.streams]) stream.end();
   }
 

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Principal } from '../auth/principal';
 import { JobsService } from '../jobs/jobs.service';
 import { EventFanout } from './event-fanout';
@@ -29,7 +29,7 @@ export function statsScopeOf(principal: Principal): string {
  * or one user) and at most every 500 ms, whatever the number of watchers.
  */
 @Injectable()
-export class StatsFeed implements OnModuleInit, OnModuleDestroy {
+export class StatsFeed implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(StatsFeed.name);
   private readonly scopes = new Map<string, Scope>();
   private unsubscribe?: () => void;
@@ -53,7 +53,7 @@ export class StatsFeed implements OnModuleInit, OnModuleDestroy {
     this.refresher.unref();
   }
 
-  onModuleDestroy(): void {
+  onApplicationShutdown(): void {
     this.unsubscribe?.();
     clearInterval(this.refresher);
     for (const scope of this.scopes.values()) clearTimeout(scope.timer);

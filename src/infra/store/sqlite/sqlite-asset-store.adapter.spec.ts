@@ -5,7 +5,7 @@ import {
   describeAssetStoreContract,
   makeAsset,
 } from '../../../../test/contracts/asset-store.contract';
-import { makeRecord } from '../../../../test/contracts/job-store.contract';
+import { by, makeRecord, ROOMY } from '../../../../test/contracts/job-store.contract';
 import { SqliteAssetStore } from './sqlite-asset-store.adapter';
 import { SqliteDatabase } from './sqlite-database';
 import { SqliteJobStore } from './sqlite-job-store.adapter';
@@ -39,7 +39,7 @@ describe(SqliteAssetStore.name, () => {
       await jobs.init();
       expect(await reopened.get(asset.id)).toEqual(asset);
       const job = makeRecord();
-      await jobs.insert(job);
+      await jobs.insert(job, ROOMY, by());
       expect(await jobs.get(job.id)).toEqual(job);
       await second.close();
     });
@@ -52,7 +52,7 @@ describe(SqliteAssetStore.name, () => {
       const assets = new SqliteAssetStore(database);
       await jobs.init();
       await assets.init();
-      const jobWrite = jobs.insert(makeRecord()); // opens the turn's transaction
+      const jobWrite = jobs.insert(makeRecord(), ROOMY, by()); // opens the turn's transaction
       const asset = makeAsset();
       await Promise.all([assets.insert(asset), jobWrite]);
       expect(await assets.get(asset.id)).toEqual(asset);

@@ -3,17 +3,26 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { SqliteCheckpointer } from './sqlite-checkpointer';
 
+interface PendingWrite {
+  run: () => unknown;
+  resolve: (value: unknown) => void;
+  reject: (err: unknown) => void;
+}
+
 /**
  * One connection to the embedded SQLite file (WAL), shared by every SQLite adapter so that all
- * writes go through one group commit: a write joins the current event-loop turn's transaction
- * and its promise resolves once that transaction is committed. better-sqlite3 is synchronous,
+ * writes go through one group commit: writes queued in one event-loop turn run in one
+ * transaction and their promises resolve once it is committed. Several processes may share the
+ * file: each write transaction is `BEGIN IMMEDIATE`, so they take turns. better-sqlite3 is synchronous,
  * which is faster than a thread hop for rows this small; WAL + synchronous=NORMAL keeps every
  * committed write across a process crash (kill -9). WAL checkpoints run in a worker thread.
  */
 export class SqliteDatabase {
   readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
-  private batch: { resolve: () => void; reject: (err: unknown) => void }[] | null = null;
+  private pending: PendingWrite[] = [];
+  private flushing = false;
+  private busyDelay = 0;
   private checkpointer?: SqliteCheckpointer;
 
   constructor(readonly file: string) {
@@ -47,31 +56,37 @@ export class SqliteDatabase {
   }
 
   /**
-   * Runs a write inside the turn's transaction and resolves once it is committed: every
-   * caller still learns of durability before it acknowledges, but a burst of writes costs
-   * one commit instead of one each.
+   * Queues a write for this turn's transaction and resolves once it is committed: every caller
+   * learns of durability before it acknowledges, but a burst of writes costs one commit. Each
+   * write runs in a savepoint (a throwing one leaves nothing behind) inside `BEGIN IMMEDIATE`,
+   * so a write that reads a row and updates it is atomic, also against other processes.
    */
   write<T>(statement: () => T): Promise<T> {
-    if (!this.batch) {
-      this.prepared('BEGIN IMMEDIATE').run();
-      this.batch = [];
-      setImmediate(() => this.commit());
-    }
-    let value: T;
-    try {
-      value = statement();
-    } catch (err) {
-      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
-    }
     return new Promise<T>((resolve, reject) => {
-      this.batch!.push({ resolve: () => resolve(value), reject });
+      this.pending.push({ run: statement, resolve: resolve as (v: unknown) => void, reject });
+      if (this.pending.length === 1 && !this.flushing) setImmediate(() => this.flush());
     });
   }
 
-  private commit(): void {
-    const batch = this.batch;
-    if (!batch) return;
-    this.batch = null;
+  /**
+   * Runs the queued writes in one transaction. When another process holds the write lock,
+   * tries again shortly instead of blocking the event loop (busy_timeout stays for reads).
+   */
+  private flush(): void {
+    if (this.pending.length === 0 || !this.db.open) return;
+    if (!this.begin()) {
+      this.flushing = true;
+      this.busyDelay = Math.min(this.busyDelay * 2 || 1, 50);
+      setTimeout(() => {
+        this.flushing = false;
+        this.flush();
+      }, this.busyDelay);
+      return;
+    }
+    this.busyDelay = 0;
+    const batch = this.pending;
+    this.pending = [];
+    const results = batch.map((w) => this.runOne(w));
     try {
       this.prepared('COMMIT').run();
     } catch (err) {
@@ -79,7 +94,32 @@ export class SqliteDatabase {
       batch.forEach((w) => w.reject(err));
       return;
     }
-    batch.forEach((w) => w.resolve());
+    batch.forEach((w, i) => {
+      const r = results[i];
+      if (r.ok) w.resolve(r.value);
+      else w.reject(r.error);
+    });
+  }
+
+  private begin(): boolean {
+    this.db.pragma('busy_timeout = 0');
+    try {
+      this.prepared('BEGIN IMMEDIATE').run();
+      return true;
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'SQLITE_BUSY') throw err;
+      return false;
+    } finally {
+      this.db.pragma('busy_timeout = 5000');
+    }
+  }
+
+  private runOne(w: PendingWrite): { ok: true; value: unknown } | { ok: false; error: Error } {
+    try {
+      return { ok: true, value: this.db.transaction(w.run)() };
+    } catch (err) {
+      return { ok: false, error: err instanceof Error ? err : new Error(String(err)) };
+    }
   }
 
   /** A cached prepared statement. */
@@ -93,7 +133,7 @@ export class SqliteDatabase {
   }
 
   async close(): Promise<void> {
-    this.commit();
+    this.flush();
     await this.checkpointer?.stop();
     this.checkpointer = undefined;
     if (this.db.open) this.db.close();

@@ -1,79 +1,54 @@
-import Database from 'better-sqlite3';
-import { JobRecord } from '../../../core/jobs/job.model';
+import { JobHistoryEntry, JobRecord, JobState, appendHistory } from '../../../core/jobs/job.model';
 import {
+  AttemptOutcome,
+  CancelAnswer,
+  ClaimRequest,
   DuplicateIdempotencyKeyError,
-  JobGuard,
+  HeldLease,
+  JobChange,
   JobListQuery,
-  JobPatch,
   JobStore,
+  ProgressSnapshot,
+  QueueFull,
+  QueueLimits,
   TypeStateCount,
+  Writer,
 } from '../../../core/jobs/job-store.port';
+import {
+  JobPatch,
+  cancelPatch,
+  claimPatch,
+  withProgress,
+  finishPatch,
+  recoverPatch,
+  retryPatch,
+} from '../../../core/jobs/job-transitions';
 import { SqliteDatabase } from './sqlite-database';
-import { BOOL_COLUMNS, JSON_COLUMNS, MIGRATIONS } from './sqlite-schema';
+import { INSERT_SQL, RECORD_COLUMNS, Row, fromRow, toColumn, updateSql } from './sqlite-job-rows';
+import { MIGRATIONS } from './sqlite-schema';
 
-type Row = Record<string, unknown>;
-
-const GUARD_FIELDS = ['leaseToken', 'attempt', 'cancelRequested'] as const;
-
-const COLUMNS: (keyof JobRecord)[] = [
-  'id',
-  'type',
-  'owner',
-  'state',
-  'priority',
-  'payload',
-  'progress',
-  'stage',
-  'message',
-  'seq',
-  'attempt',
-  'maxAttempts',
-  'stalls',
-  'cancelRequested',
-  'runAfter',
-  'leaseToken',
-  'leaseExpiresAt',
-  'error',
-  'result',
-  'messages',
-  'idempotencyKey',
-  'requestHash',
-  'createdAt',
-  'startedAt',
-  'updatedAt',
-  'finishedAt',
-  'expiresAt',
-];
-
-const INSERT_SQL = `INSERT INTO jobs (${COLUMNS.join(',')}) VALUES (${COLUMNS.map(() => '?').join(',')})`;
-
-function toColumn(key: string, value: unknown): unknown {
-  if ((JSON_COLUMNS as readonly string[]).includes(key)) return JSON.stringify(value ?? null);
-  if ((BOOL_COLUMNS as readonly string[]).includes(key)) return value ? 1 : 0;
-  return value;
-}
-
-function fromRow(row: Row): JobRecord {
-  const out: Row = { ...row };
-  for (const key of JSON_COLUMNS) out[key] = JSON.parse(row[key] as string) as unknown;
-  for (const key of BOOL_COLUMNS) out[key] = row[key] === 1;
-  out.messages = out.messages ?? [];
-  return out as unknown as JobRecord;
-}
+const CLAIM_SQL =
+  `SELECT * FROM jobs WHERE state = 'queued' AND type = ? AND runAfter <= ? ` +
+  `ORDER BY priority DESC, fairRank, createdAt LIMIT ?`;
+const PROGRESS_SQL =
+  `UPDATE jobs SET progress = ?, stage = ?, message = ?, messages = ?, seq = MAX(seq, ?), ` +
+  `updatedAt = ? WHERE id = ? AND state = 'running' AND leaseToken = ?`;
+const RENEW_SQL =
+  `UPDATE jobs SET leaseExpiresAt = ? WHERE id = ? AND state = 'running' AND leaseToken = ? ` +
+  `RETURNING cancelRequested`;
+const CHANGE_SQL = 'INSERT INTO job_changes (jobId, owner, node, kind, at) VALUES (?, ?, ?, ?, ?)';
 
 /**
- * Embedded JobStore on the shared SQLite connection (see SqliteDatabase for the group commit).
- * Given a file path instead, it opens and owns a connection of its own (tests, tools).
+ * Embedded JobStore on the shared SQLite connection. Every operation runs synchronously inside
+ * one write transaction (`BEGIN IMMEDIATE`, see SqliteDatabase), so reading the row and writing
+ * the transition decided from it is one atomic compare-and-set, also across processes sharing
+ * the file. The waiting-room counts are kept by triggers; the change feed is a table.
+ * Given a file path instead of a database, it opens and owns a connection of its own.
  */
 export class SqliteJobStore implements JobStore {
   private database!: SqliteDatabase;
-  private readonly updates = new Map<string, Database.Statement>();
 
   constructor(private readonly source: string | SqliteDatabase) {}
-
-  private get db(): Database.Database {
-    return this.database.db;
-  }
 
   init(): Promise<void> {
     this.database = typeof this.source === 'string' ? new SqliteDatabase(this.source) : this.source;
@@ -85,76 +60,157 @@ export class SqliteJobStore implements JobStore {
     if (typeof this.source === 'string') await this.database?.close();
   }
 
-  private write<T>(statement: () => T): Promise<T> {
-    return this.database.write(statement);
+  ping(): Promise<void> {
+    this.sql('SELECT 1').get();
+    return Promise.resolve();
   }
 
-  private prepared(sql: string): Database.Statement {
-    return this.database.prepared(sql);
-  }
-
-  insert(record: JobRecord): Promise<void> {
+  insert(record: JobRecord, limits: QueueLimits, by: Writer): Promise<QueueFull | null> {
     return this.write(() => {
+      const waiting = this.waitingOf(record.owner);
+      if (!record.system) {
+        if (waiting.total >= limits.total) return 'system';
+        if (waiting.owner >= limits.perUser) return 'user';
+      }
       try {
-        this.prepared(INSERT_SQL).run(...COLUMNS.map((c) => toColumn(c, record[c])));
+        const values = RECORD_COLUMNS.map((c) => toColumn(c, record[c]));
+        this.sql(INSERT_SQL).run(...values, waiting.owner);
       } catch (err) {
         if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
           throw new DuplicateIdempotencyKeyError();
         }
         throw err;
       }
+      this.logChange(record.id, record.owner, by, 'state');
+      return null;
     });
   }
 
-  update(
-    id: string,
-    guard: JobGuard,
-    patch: JobPatch,
-    minSeq: number | 'keep' = 0,
-  ): Promise<JobRecord | null> {
-    const keys = Object.keys(patch).filter((k) => (patch as Row)[k] !== undefined);
-    const states = guard.states ?? [];
-    const fences = GUARD_FIELDS.filter((f) => guard[f] !== undefined);
-    const keep = minSeq === 'keep';
-    const shape = `${keys.join(',')}|${states.length}|${fences.join(',')}|${keep}`;
-    let stmt = this.updates.get(shape);
-    if (!stmt) {
-      stmt = this.db.prepare(this.updateSql(keys, states.length, fences, keep));
-      this.updates.set(shape, stmt);
-    }
-    const prepared = stmt;
-    const params: unknown[] = keys.map((k) => toColumn(k, (patch as Row)[k]));
-    if (!keep) params.push(minSeq);
-    params.push(id);
-    params.push(...states, ...fences.map((f) => toColumn(f, guard[f])));
+  claim(type: string, max: number, request: ClaimRequest): Promise<JobRecord[]> {
     return this.write(() => {
-      const row = prepared.get(...params) as Row | undefined;
-      return row ? fromRow(row) : null;
+      const rows = (this.sql(CLAIM_SQL).all(type, request.now, max) as Row[]).map(fromRow);
+      return rows.map((r) => this.apply(r, claimPatch(r, request), request));
     });
   }
 
-  private updateSql(
-    keys: string[],
-    stateCount: number,
-    fences: readonly string[],
-    keepSeq: boolean,
-  ): string {
-    const sets = keys.map((k) => `${k} = ?`);
-    if (!keepSeq) sets.push('seq = MAX(seq + 1, ?)');
-    let where = 'id = ?';
-    if (stateCount > 0) where += ` AND state IN (${new Array(stateCount).fill('?').join(',')})`;
-    for (const field of fences) where += ` AND ${field} = ?`;
-    return `UPDATE jobs SET ${sets.join(', ')} WHERE ${where} RETURNING *`;
+  renewLeases(
+    leases: readonly HeldLease[],
+    leaseMs: number,
+    by: Writer,
+  ): Promise<{ id: string; cancelRequested: boolean }[]> {
+    if (leases.length === 0) return Promise.resolve([]);
+    return this.write(() => {
+      const held: { id: string; cancelRequested: boolean }[] = [];
+      for (const { id, token } of leases) {
+        const row = this.sql(RENEW_SQL).get(by.now + leaseMs, id, token) as Row | undefined;
+        if (row) held.push({ id, cancelRequested: row.cancelRequested === 1 });
+      }
+      return held;
+    });
+  }
+
+  recoverExpired(by: Writer, ttlMs: number, limit: number): Promise<JobRecord[]> {
+    return this.write(() => {
+      const sql = `SELECT * FROM jobs WHERE state = 'running' AND leaseExpiresAt < ? LIMIT ?`;
+      const rows = (this.sql(sql).all(by.now, limit) as Row[]).map(fromRow);
+      return rows.map((r) => this.apply(r, recoverPatch(r, by, ttlMs), by));
+    });
+  }
+
+  finishAttempt(
+    id: string,
+    token: string,
+    outcome: AttemptOutcome,
+    by: Writer,
+    ttlMs: number,
+    last?: ProgressSnapshot,
+  ): Promise<JobRecord | null> {
+    return this.write(() =>
+      this.mutate(id, by, (r) =>
+        r.state === JobState.running && r.leaseToken === token
+          ? finishPatch(withProgress(r, last), outcome, by, ttlMs)
+          : null,
+      ),
+    );
+  }
+
+  saveProgress(id: string, token: string, p: ProgressSnapshot, by: Writer): Promise<boolean> {
+    return this.write(() => {
+      const messages = JSON.stringify(p.messages);
+      const args = [p.progress, p.stage, p.message, messages, p.seq, p.updatedAt, id, token];
+      const changed = this.sql(PROGRESS_SQL).run(...args).changes > 0;
+      if (changed) {
+        const owner = (this.sql('SELECT owner FROM jobs WHERE id = ?').get(id) as Row).owner;
+        this.logChange(id, owner as string, by, 'progress');
+      }
+      return changed;
+    });
+  }
+
+  requestCancel(id: string, by: Writer, ttlMs: number): Promise<CancelAnswer | null> {
+    return this.write(() => {
+      const current = this.row(id);
+      if (!current) return null;
+      const patch = cancelPatch(current, by, ttlMs);
+      if (!patch) return { record: current, changed: false };
+      return { record: this.apply(current, patch, by), changed: true };
+    });
+  }
+
+  retry(id: string, limits: QueueLimits, by: Writer): Promise<JobRecord | QueueFull | null> {
+    return this.write(() => {
+      const current = this.row(id);
+      const patch = current && retryPatch(current, by);
+      if (!current || !patch) return null;
+      if (!current.system) {
+        const waiting = this.waitingOf(current.owner);
+        if (waiting.total >= limits.total) return 'system';
+        if (waiting.owner >= limits.perUser) return 'user';
+      }
+      return this.apply(current, patch, by);
+    });
+  }
+
+  releaseNode(by: Writer): Promise<JobRecord[]> {
+    return this.write(() => {
+      const sql = `SELECT * FROM jobs WHERE state = 'running' AND node = ?`;
+      const rows = (this.sql(sql).all(by.node) as Row[]).map(fromRow);
+      return rows.map((r) => this.apply(r, finishPatch(r, { kind: 'released' }, by, 0), by));
+    });
+  }
+
+  noteHistory(id: string, entry: JobHistoryEntry): Promise<void> {
+    return this.write(() => {
+      const current = this.row(id);
+      if (!current) return;
+      const history = JSON.stringify(appendHistory(current.history, entry));
+      this.sql('UPDATE jobs SET history = ? WHERE id = ?').run(history, id);
+    });
+  }
+
+  clearIdempotencyKey(id: string): Promise<void> {
+    return this.write(() => {
+      this.sql('UPDATE jobs SET idempotencyKey = NULL WHERE id = ?').run(id);
+    });
+  }
+
+  delete(id: string, by: Writer): Promise<boolean> {
+    return this.write(() => {
+      const row = this.sql('DELETE FROM jobs WHERE id = ? RETURNING owner').get(id) as
+        Row | undefined;
+      if (row) this.logChange(id, row.owner as string, by, 'deleted');
+      return row !== undefined;
+    });
   }
 
   get(id: string): Promise<JobRecord | null> {
-    return Promise.resolve(this.one('SELECT * FROM jobs WHERE id = ?', id));
+    return Promise.resolve(this.row(id));
   }
 
   findByIdempotencyKey(owner: string, key: string): Promise<JobRecord | null> {
-    return Promise.resolve(
-      this.one('SELECT * FROM jobs WHERE owner = ? AND idempotencyKey = ?', owner, key),
-    );
+    const sql = 'SELECT * FROM jobs WHERE owner = ? AND idempotencyKey = ?';
+    const row = this.sql(sql).get(owner, key) as Row | undefined;
+    return Promise.resolve(row ? fromRow(row) : null);
   }
 
   list(query: JobListQuery): Promise<JobRecord[]> {
@@ -176,61 +232,93 @@ export class SqliteJobStore implements JobStore {
     }
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const sql = `SELECT * FROM jobs ${clause} ORDER BY createdAt DESC, id DESC LIMIT ?`;
-    return Promise.resolve(this.many(sql, ...params, query.limit));
-  }
-
-  findQueued(types: readonly string[], limit: number): Promise<JobRecord[]> {
-    if (types.length === 0) return Promise.resolve([]);
-    const marks = types.map(() => '?').join(',');
-    const sql = `SELECT * FROM jobs WHERE state = 'queued' AND type IN (${marks}) ORDER BY createdAt LIMIT ?`;
-    return Promise.resolve(this.many(sql, ...types, limit));
-  }
-
-  findExpiredLeases(now: number, limit: number): Promise<JobRecord[]> {
-    const sql = `SELECT * FROM jobs WHERE state = 'running' AND leaseExpiresAt < ? LIMIT ?`;
-    return Promise.resolve(this.many(sql, now, limit));
-  }
-
-  findRunning(limit: number): Promise<JobRecord[]> {
-    return Promise.resolve(this.many(`SELECT * FROM jobs WHERE state = 'running' LIMIT ?`, limit));
+    return Promise.resolve((this.sql(sql).all(...params, query.limit) as Row[]).map(fromRow));
   }
 
   findExpired(now: number, limit: number): Promise<JobRecord[]> {
     const sql = `SELECT * FROM jobs WHERE expiresAt IS NOT NULL AND expiresAt < ? LIMIT ?`;
-    return Promise.resolve(this.many(sql, now, limit));
+    return Promise.resolve((this.sql(sql).all(now, limit) as Row[]).map(fromRow));
   }
 
-  delete(id: string): Promise<boolean> {
-    return this.write(() => this.prepared('DELETE FROM jobs WHERE id = ?').run(id).changes > 0);
-  }
-
-  countQueued(): Promise<{ total: number; byOwner: Map<string, number> }> {
-    const rows = this.db
-      .prepare(`SELECT owner, COUNT(*) AS n FROM jobs WHERE state = 'queued' GROUP BY owner`)
-      .all() as { owner: string; n: number }[];
-    const byOwner = new Map(rows.map((r) => [r.owner, r.n]));
-    const total = rows.reduce((sum, r) => sum + r.n, 0);
-    return Promise.resolve({ total, byOwner });
+  countWaiting(): Promise<number> {
+    return Promise.resolve(this.waitingOf('').total);
   }
 
   countByTypeAndState(owner?: string): Promise<TypeStateCount[]> {
     const clause = owner === undefined ? '' : 'WHERE owner = ?';
     const sql = `SELECT type, state, COUNT(*) AS count FROM jobs ${clause} GROUP BY type, state`;
     const args = owner === undefined ? [] : [owner];
-    return Promise.resolve(this.prepared(sql).all(...args) as TypeStateCount[]);
+    return Promise.resolve(this.sql(sql).all(...args) as TypeStateCount[]);
   }
 
-  ping(): Promise<void> {
-    this.prepared('SELECT 1').get();
-    return Promise.resolve();
+  nextRunAfter(types: readonly string[], now: number): Promise<number | null> {
+    if (types.length === 0) return Promise.resolve(null);
+    const marks = types.map(() => '?').join(',');
+    const sql = `SELECT MIN(runAfter) AS at FROM jobs WHERE state = 'queued' AND type IN (${marks}) AND runAfter > ?`;
+    const row = this.sql(sql).get(...types, now) as { at: number | null };
+    return Promise.resolve(row.at);
   }
 
-  private one(sql: string, ...params: unknown[]): JobRecord | null {
-    const row = this.prepared(sql).get(...params) as Row | undefined;
+  changes(after: number, limit: number): Promise<JobChange[]> {
+    const sql = 'SELECT * FROM job_changes WHERE position > ? ORDER BY position LIMIT ?';
+    return Promise.resolve(this.sql(sql).all(after, limit) as JobChange[]);
+  }
+
+  feedHead(): Promise<number> {
+    const row = this.sql('SELECT MAX(position) AS head FROM job_changes').get() as {
+      head: number | null;
+    };
+    return Promise.resolve(row.head ?? 0);
+  }
+
+  pruneChanges(before: number): Promise<void> {
+    return this.write(() => {
+      this.sql('DELETE FROM job_changes WHERE at < ?').run(before);
+    });
+  }
+
+  private write<T>(statement: () => T): Promise<T> {
+    return this.database.write(statement);
+  }
+
+  private sql(text: string) {
+    return this.database.prepared(text);
+  }
+
+  private row(id: string): JobRecord | null {
+    const row = this.sql('SELECT * FROM jobs WHERE id = ?').get(id) as Row | undefined;
     return row ? fromRow(row) : null;
   }
 
-  private many(sql: string, ...params: unknown[]): JobRecord[] {
-    return (this.prepared(sql).all(...params) as Row[]).map(fromRow);
+  /** Waiting-room counts (system jobs excluded): all users, and `owner`'s own. */
+  private waitingOf(owner: string): { total: number; owner: number } {
+    const sql = `SELECT owner, n FROM job_waiting WHERE owner IN ('', ?)`;
+    const rows = this.sql(sql).all(owner) as { owner: string; n: number }[];
+    const n = (who: string) => rows.find((r) => r.owner === who)?.n ?? 0;
+    return { total: n(''), owner: n(owner) };
+  }
+
+  /** Reads the row and applies the transition `decide` picks, in the open transaction. */
+  private mutate(id: string, by: Writer, decide: (r: JobRecord) => JobPatch | null) {
+    const current = this.row(id);
+    const patch = current && decide(current);
+    return current && patch ? this.apply(current, patch, by) : null;
+  }
+
+  /** Writes a patch (requeues get a fair rank: the owner's jobs already waiting). */
+  private apply(current: JobRecord, patch: JobPatch, by: Writer): JobRecord {
+    const keys = Object.keys(patch).filter((k) => (patch as Row)[k] !== undefined);
+    const values = keys.map((k) => toColumn(k, (patch as Row)[k]));
+    if (patch.state === JobState.queued && current.state !== JobState.queued) {
+      keys.push('fairRank');
+      values.push(this.waitingOf(current.owner).owner);
+    }
+    this.sql(updateSql(keys)).run(...values, current.id);
+    this.logChange(current.id, current.owner, by, 'state');
+    return { ...current, ...patch };
+  }
+
+  private logChange(jobId: string, owner: string, by: Writer, kind: JobChange['kind']): void {
+    this.sql(CHANGE_SQL).run(jobId, owner, by.node, kind, by.now);
   }
 }

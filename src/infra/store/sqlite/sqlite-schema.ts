@@ -35,7 +35,49 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX jobs_lease ON jobs (state, leaseExpiresAt);
    CREATE INDEX jobs_expires ON jobs (expiresAt) WHERE expiresAt IS NOT NULL;
    CREATE UNIQUE INDEX jobs_idem ON jobs (owner, idempotencyKey) WHERE idempotencyKey IS NOT NULL;`,
+  // Wave 2 (#8): history, system jobs, node, fair claim order, waiting-room counts, change feed.
+  `ALTER TABLE jobs ADD COLUMN system INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE jobs ADD COLUMN node TEXT;
+   ALTER TABLE jobs ADD COLUMN history TEXT NOT NULL DEFAULT '[]';
+   ALTER TABLE jobs ADD COLUMN fairRank INTEGER NOT NULL DEFAULT 0;
+   DROP INDEX jobs_state_type;
+   CREATE INDEX jobs_claim ON jobs (type, priority DESC, fairRank, createdAt) WHERE state = 'queued';
+   CREATE INDEX jobs_node ON jobs (node) WHERE state = 'running';
+   CREATE INDEX jobs_running_lease ON jobs (leaseExpiresAt) WHERE state = 'running';
+   CREATE TABLE job_waiting (owner TEXT PRIMARY KEY, n INTEGER NOT NULL);
+   INSERT INTO job_waiting (owner, n)
+     SELECT owner, COUNT(*) FROM jobs WHERE state = 'queued' GROUP BY owner;
+   INSERT INTO job_waiting (owner, n) SELECT '', COUNT(*) FROM jobs WHERE state = 'queued';
+   CREATE TRIGGER jobs_waiting_insert AFTER INSERT ON jobs
+     WHEN NEW.state = 'queued' AND NEW.system = 0 BEGIN
+       INSERT INTO job_waiting (owner, n) VALUES (NEW.owner, 1)
+         ON CONFLICT (owner) DO UPDATE SET n = n + 1;
+       UPDATE job_waiting SET n = n + 1 WHERE owner = '';
+     END;
+   CREATE TRIGGER jobs_waiting_enter AFTER UPDATE OF state ON jobs
+     WHEN NEW.state = 'queued' AND OLD.state != 'queued' AND NEW.system = 0 BEGIN
+       INSERT INTO job_waiting (owner, n) VALUES (NEW.owner, 1)
+         ON CONFLICT (owner) DO UPDATE SET n = n + 1;
+       UPDATE job_waiting SET n = n + 1 WHERE owner = '';
+     END;
+   CREATE TRIGGER jobs_waiting_leave AFTER UPDATE OF state ON jobs
+     WHEN OLD.state = 'queued' AND NEW.state != 'queued' AND OLD.system = 0 BEGIN
+       UPDATE job_waiting SET n = n - 1 WHERE owner IN (OLD.owner, '');
+     END;
+   CREATE TRIGGER jobs_waiting_delete AFTER DELETE ON jobs
+     WHEN OLD.state = 'queued' AND OLD.system = 0 BEGIN
+       UPDATE job_waiting SET n = n - 1 WHERE owner IN (OLD.owner, '');
+     END;
+   CREATE TABLE job_changes (
+     position INTEGER PRIMARY KEY AUTOINCREMENT,
+     jobId TEXT NOT NULL,
+     owner TEXT NOT NULL,
+     node TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     at INTEGER NOT NULL
+   );
+   CREATE INDEX job_changes_at ON job_changes (at);`,
 ];
 
-export const JSON_COLUMNS = ['payload', 'error', 'result', 'messages'] as const;
-export const BOOL_COLUMNS = ['cancelRequested'] as const;
+export const JSON_COLUMNS = ['payload', 'error', 'result', 'messages', 'history'] as const;
+export const BOOL_COLUMNS = ['cancelRequested', 'system'] as const;
