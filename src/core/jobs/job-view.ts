@@ -26,6 +26,7 @@ export interface JobView {
   result?: Record<string, unknown>;
   owner?: string;
   messages?: { at: string; text: string }[];
+  history?: { at: string; event: string; attempt: number; node: string; reason?: string }[];
 }
 
 const iso = (ms: number | null): string | undefined =>
@@ -59,8 +60,10 @@ export class JobViewMapper {
     if (r.error) view.error = r.error;
     if (r.result) view.result = this.resultView(r);
     if (viewer?.admin) view.owner = r.owner;
-    if (withMessages)
+    if (withMessages) {
       view.messages = r.messages.map((m: JobLogLine) => ({ at: iso(m.at)!, text: m.text }));
+      view.history = r.history.map((h) => ({ ...h, at: iso(h.at)! }));
+    }
     return view;
   }
 
