@@ -1,5 +1,6 @@
 import { ImageDecodeError } from '../errors';
 import { CARD_LENGTH, FITS_BLOCK, FitsCard, findCard, numberCard, parseCard } from './fits-card';
+import { isCompressedImage, logicalHeader } from './fits-compressed-header';
 
 /** BITPIX values defined by the FITS standard. */
 export type Bitpix = 8 | 16 | 32 | 64 | -32 | -64;
@@ -17,6 +18,10 @@ export interface FitsHdu {
   bitpix: number;
   axes: number[];
   isImage: boolean;
+  /** A BINTABLE holding a tile-compressed image (`ZIMAGE = T`). */
+  isCompressed: boolean;
+  /** Position of the HDU in the file (0 = primary). */
+  index: number;
 }
 
 /** Dimensions of the image HDU a reader would decode. */
@@ -26,6 +31,7 @@ export interface FitsImageInfo {
   /** NAXIS3 (product of the higher axes), 1 for a 2-D image. */
   depth: number;
   bitpix: Bitpix;
+  /** The image's header: for a tile-compressed image, its logical header (as astropy's). */
   cards: FitsCard[];
   hdu: FitsHdu;
 }
@@ -65,7 +71,7 @@ function positiveInt(cards: FitsCard[], keyword: string): number {
 }
 
 /** Parses the HDU header at `offset` and computes where its data lives. */
-export function readHdu(buffer: Uint8Array, offset: number): FitsHdu {
+export function readHdu(buffer: Uint8Array, offset: number, index = 0): FitsHdu {
   const { cards, end } = readCards(buffer, offset);
   const bitpix = numberCard(cards, 'BITPIX', NaN);
   const naxis = positiveInt(cards, 'NAXIS');
@@ -80,19 +86,50 @@ export function readHdu(buffer: Uint8Array, offset: number): FitsHdu {
   if (!Number.isFinite(dataBytes)) throw new ImageDecodeError('FITS BITPIX is invalid');
   const padded = Math.ceil(dataBytes / FITS_BLOCK) * FITS_BLOCK;
   const isImage = (primary || xtension === 'IMAGE') && BITPIXES.includes(bitpix) && elements > 0;
-  return { cards, dataOffset: end, dataBytes, nextOffset: end + padded, bitpix, axes, isImage };
+  const isCompressed = !primary && isCompressedImage(cards);
+  const nextOffset = end + padded;
+  return {
+    cards,
+    dataOffset: end,
+    dataBytes,
+    nextOffset,
+    bitpix,
+    axes,
+    isImage,
+    isCompressed,
+    index,
+  };
 }
 
-/** Finds the first HDU holding an image: the primary one, or else the first IMAGE extension. */
+/**
+ * Finds the first HDU holding an image: the primary one, or else the first IMAGE extension or
+ * tile-compressed image (a BINTABLE with `ZIMAGE = T`).
+ */
 export function findImageHdu(buffer: Uint8Array): FitsHdu {
   if (!isFits(buffer)) throw new ImageDecodeError('not a FITS file (no SIMPLE card)');
   let offset = 0;
-  while (offset < buffer.length) {
-    const hdu = readHdu(buffer, offset);
-    if (hdu.isImage) return hdu;
+  for (let index = 0; offset < buffer.length; index += 1) {
+    const hdu = readHdu(buffer, offset, index);
+    if (hdu.isImage || hdu.isCompressed) return hdu;
     offset = hdu.nextOffset;
   }
-  throw new ImageDecodeError('FITS file has no image HDU (compressed images are not supported)');
+  throw new ImageDecodeError('FITS file has no image HDU');
+}
+
+/** Axes, BITPIX and header of the image an HDU holds (the logical image when compressed). */
+export function imageOf(hdu: FitsHdu): { axes: number[]; bitpix: number; cards: FitsCard[] } {
+  if (!hdu.isCompressed) return { axes: hdu.axes, bitpix: hdu.bitpix, cards: hdu.cards };
+  const cards = logicalHeader(hdu.cards);
+  const naxis = numberCard(cards, 'NAXIS', 0);
+  const axes = Array.from({ length: naxis }, (_, i) => numberCard(cards, `NAXIS${i + 1}`, 0));
+  const bitpix = numberCard(cards, 'BITPIX', NaN);
+  if (!BITPIXES.includes(bitpix)) throw new ImageDecodeError('compressed image ZBITPIX is invalid');
+  return { axes, bitpix, cards };
+}
+
+/** Bytes the HDU's data must have in the file: the first plane, or the whole compressed table. */
+export function requiredDataBytes(hdu: FitsHdu, width: number, height: number): number {
+  return hdu.isCompressed ? hdu.dataBytes : width * height * (Math.abs(hdu.bitpix) / 8);
 }
 
 /**
@@ -101,12 +138,12 @@ export function findImageHdu(buffer: Uint8Array): FitsHdu {
  */
 export function readFitsHeader(buffer: Uint8Array): FitsImageInfo {
   const hdu = findImageHdu(buffer);
-  if (hdu.axes.length < 2) throw new ImageDecodeError('FITS image must have at least 2 axes');
-  const [width, height, ...rest] = hdu.axes;
+  const { axes, bitpix, cards } = imageOf(hdu);
+  if (axes.length < 2) throw new ImageDecodeError('FITS image must have at least 2 axes');
+  const [width, height, ...rest] = axes;
   const depth = rest.reduce((a, b) => a * b, 1);
-  const planeBytes = width * height * (Math.abs(hdu.bitpix) / 8);
-  if (hdu.dataOffset + planeBytes > buffer.length) {
+  if (hdu.dataOffset + requiredDataBytes(hdu, width, height) > buffer.length) {
     throw new ImageDecodeError('FITS data unit is truncated');
   }
-  return { width, height, depth, bitpix: hdu.bitpix as Bitpix, cards: hdu.cards, hdu };
+  return { width, height, depth, bitpix: bitpix as Bitpix, cards, hdu };
 }

@@ -1,5 +1,6 @@
 import { FitsCard, findCard, numberCard } from './fits-card';
 import { Bitpix, readFitsHeader } from './fits-header';
+import { readTiledPlane } from './fits-tiled';
 
 /** A decoded FITS image (first plane of a cube). */
 export interface FitsImage {
@@ -23,20 +24,24 @@ export interface FitsReadOptions {
   inPlace?: boolean;
 }
 
-/** Decodes the primary image (or first image extension) of a FITS file. */
+/** Decodes the primary image (or first image extension, plain or tile-compressed) of a FITS file. */
 export function readFits(buffer: Uint8Array, options: FitsReadOptions = {}): FitsImage {
   const info = readFitsHeader(buffer);
   const { width, height, bitpix, cards } = info;
   const count = width * height;
-  const bytes = buffer.subarray(
-    info.hdu.dataOffset,
-    info.hdu.dataOffset + count * (Math.abs(bitpix) / 8),
-  );
   const scale: Scaling = {
     bzero: numberCard(cards, 'BZERO', 0),
     bscale: numberCard(cards, 'BSCALE', 1),
     blank: blankOf(cards, bitpix),
   };
+  if (info.hdu.isCompressed) {
+    const { data } = readTiledPlane(buffer, info.hdu, scale);
+    return { width, height, depth: info.depth, bitpix, data, cards };
+  }
+  const bytes = buffer.subarray(
+    info.hdu.dataOffset,
+    info.hdu.dataOffset + count * (Math.abs(bitpix) / 8),
+  );
   const data =
     options.inPlace && bitpix === -32 && bytes.byteOffset % 4 === 0
       ? scaleFloats(swappedInPlace(bytes), scale)

@@ -8,7 +8,9 @@ import {
   assertPixels,
   detectFormat,
   findImageHdu,
+  imageOf,
   readWcs,
+  requiredDataBytes,
 } from '../../imaging';
 import { uploadImagingError } from './asset-errors';
 import { readBlobBytes } from './blob-bytes';
@@ -52,14 +54,23 @@ export async function probeStoredImage(
 /** FITS headers come from the head; the data unit is checked against the whole file's size. */
 function probeFitsHead(head: Uint8Array, total: number, limits: DecodeLimits): ImageInfo {
   const hdu = findImageHdu(head);
-  if (hdu.axes.length < 2) throw new ImageDecodeError('FITS image must have at least 2 axes');
-  const [width, height, ...rest] = hdu.axes;
-  const bitDepth = Math.abs(hdu.bitpix);
-  if (hdu.dataOffset + (width * height * bitDepth) / 8 > total) {
+  const { axes, bitpix, cards } = imageOf(hdu);
+  if (axes.length < 2) throw new ImageDecodeError('FITS image must have at least 2 axes');
+  const [width, height, ...rest] = axes;
+  if (hdu.dataOffset + requiredDataBytes(hdu, width, height) > total) {
     throw new ImageDecodeError('FITS data unit is truncated');
   }
   assertPixels(width, height, limits);
   const depth = rest.reduce((a, b) => a * b, 1);
-  const wcs = readWcs(hdu.cards);
-  return { format: 'fits', width, height, channels: 1, bitDepth, depth, bitpix: hdu.bitpix, wcs };
+  const wcs = readWcs(cards);
+  return {
+    format: 'fits',
+    width,
+    height,
+    channels: 1,
+    bitDepth: Math.abs(bitpix),
+    depth,
+    bitpix,
+    wcs,
+  };
 }
