@@ -7,6 +7,7 @@ import { HttpErrorFilter } from './core/errors/http-error.filter';
 import { HealthModule } from './core/health/health.module';
 import { LoggingModule } from './core/logging/logging.module';
 import { JobsModule } from './core/jobs/jobs.module';
+import { LimitsModule } from './core/limits/limits.module';
 import { MetricsModule } from './core/metrics/metrics.module';
 import { RealtimeModule } from './core/realtime/realtime.module';
 import { InfraModule } from './infra/infra.module';
@@ -39,6 +40,7 @@ export class AppModule {
         JobsModule,
         RealtimeModule,
         MetricsModule,
+        LimitsModule.forRoot(config.ops),
         ...domains,
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpErrorFilter }],

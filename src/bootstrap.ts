@@ -6,6 +6,8 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
+import { SocketLimits } from './core/limits/socket-limits';
+import { applySecurity } from './core/limits/security';
 import { withNestLogLevels } from './core/logging/logging.module';
 import { createRealtimeAdapter } from './core/realtime/realtime-io.adapter';
 import { verifyJsonDepth } from './core/http/json-depth';
@@ -22,9 +24,10 @@ export async function createApp(
     { bufferLogs: true, bodyParser: false },
   );
   app.useLogger(app.get(Logger));
+  applySecurity(app, config.ops);
   app.useBodyParser('json', { limit: '1mb', verify: verifyJsonDepth });
   app.useGlobalPipes(createValidationPipe());
-  app.useWebSocketAdapter(await createRealtimeAdapter(app));
+  app.useWebSocketAdapter(app.get(SocketLimits).wrap(await createRealtimeAdapter(app)));
   app.enableShutdownHooks();
   app.disable('x-powered-by');
   app.set('etag', false);
