@@ -51,7 +51,10 @@ export function skyTile(input: Uint8Array, index: number): SkyTile {
 }
 
 /** The output grid of a WCS mosaic (also used, headers only, by the footprint route). */
-export function wcsMosaicGrid(tiles: SkyImage[], options: WcsMosaicOptions): SkyImage {
+export function wcsMosaicGrid(
+  tiles: SkyImage[],
+  options: Pick<WcsMosaicOptions, 'pixelScaleArcsec' | 'width' | 'height' | 'scale'>,
+): SkyImage {
   const scale = options.scale !== undefined && options.scale < 1 ? options.scale : 1;
   const grid = planOutputGrid(tiles, { pixelScaleArcsec: options.pixelScaleArcsec });
   const fit = Math.max(

@@ -1,9 +1,9 @@
-import { Body, Controller, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { CurrentUser } from '../../core/auth/auth.decorators';
 import { Principal } from '../../core/auth/principal';
 import { Accepted } from '../../core/jobs/jobs.service';
 import { IdempotencyKey, Submission } from '../../core/jobs/submission.decorators';
-import { MosaicExportDto, MosaicSaveDto } from './mosaic.dto';
+import { MosaicExportDto, MosaicFootprint, MosaicFootprintDto, MosaicSaveDto } from './mosaic.dto';
 import { MosaicService } from './mosaic.service';
 
 @Controller('api/mosaic')
@@ -28,5 +28,15 @@ export class MosaicController {
     @IdempotencyKey() idempotencyKey: string | undefined,
   ): Promise<Accepted> {
     return this.mosaics.save(user, body, idempotencyKey);
+  }
+
+  /** Sky footprints of the tiles and the WCS mosaic's output grid, from headers only. */
+  @Post('footprint')
+  @HttpCode(200)
+  footprint(
+    @CurrentUser() user: Principal,
+    @Body() body: MosaicFootprintDto,
+  ): Promise<MosaicFootprint> {
+    return this.mosaics.footprint(user, body);
   }
 }

@@ -4,6 +4,7 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsBoolean,
   IsIn,
   IsInt,
   IsNumber,
@@ -52,9 +53,24 @@ export class MosaicExportDto extends IntersectionType(StretchOptionsDto, ExportO
   @Type(() => MosaicTileDto)
   tiles: MosaicTileDto[];
 
+  /** `wcs` (the default when every tile has a celestial WCS) aligns tiles on the sky. */
   @IsOptional()
-  @IsIn(['grid', 'offsets'])
-  layout?: 'grid' | 'offsets';
+  @IsIn(['grid', 'offsets', 'wcs'])
+  layout?: 'grid' | 'offsets' | 'wcs';
+
+  @IsOptional()
+  @IsIn(['nearest', 'bilinear'])
+  interpolation?: 'nearest' | 'bilinear';
+
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0.001)
+  @Max(36000)
+  pixelScaleArcsec?: number;
+
+  @IsOptional()
+  @IsBoolean()
+  backgroundMatch?: boolean;
 
   @IsOptional()
   @IsInt()
@@ -88,3 +104,35 @@ export class MosaicSaveDto extends MosaicExportDto {
 
 /** What the mosaic job runs with; `saveAs` makes it a new FITS asset of that name. */
 export type MosaicPayload = Omit<MosaicExportDto, 'priority'> & { saveAs?: string };
+
+/** One tile of `POST /api/mosaic/footprint`. */
+export class FootprintTileDto {
+  @IsString()
+  @MaxLength(100)
+  assetId: string;
+}
+
+/** Body of `POST /api/mosaic/footprint`. */
+export class MosaicFootprintDto {
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(256)
+  @ValidateNested({ each: true })
+  @Type(() => FootprintTileDto)
+  tiles: FootprintTileDto[];
+}
+
+/** A sky position in degrees. */
+export interface SkyPointView {
+  ra: number;
+  dec: number;
+}
+
+/** Answer of `POST /api/mosaic/footprint` (API.md). */
+export interface MosaicFootprint {
+  tiles: Array<{ assetId: string; center: SkyPointView; corners: SkyPointView[] }>;
+  output: { width: number; height: number; pixelScaleArcsec: number; corners: SkyPointView[] };
+  /** Groups of tiles connected by overlaps: more than 1 means the mosaic has separate pieces. */
+  groups: number;
+  estimateMB: number;
+}

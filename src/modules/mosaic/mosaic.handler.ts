@@ -6,8 +6,11 @@ import {
   EncodedImage,
   ImagingPool,
   MosaicOptions,
+  WcsMosaicOptions,
   estimateMosaicMB,
   planLayout,
+  readFitsHeader,
+  readWcs,
 } from '../../imaging';
 import { AssetLibrary } from '../assets/asset-library.service';
 import {
@@ -19,6 +22,7 @@ import {
 } from '../imaging-pool/imaging-job-steps';
 import { MemoryBudget, MemoryPlan } from '../imaging-pool/memory-budget';
 import type { MosaicPayload } from './mosaic.dto';
+import { estimateWcsMosaic, wcsGridOf } from './wcs-plan';
 
 export const MOSAIC_JOB = 'mosaic';
 
@@ -52,8 +56,15 @@ export class MosaicHandler implements JobHandler<MosaicPayload> {
       this.library,
       payload.tiles.map((t) => t.assetId),
     );
-    const canvas = planLayout(records, { ...payload, tiles: payload.tiles });
-    const plan = this.budget.plan(estimateMosaicMB(records, canvas, payload), payload.downscale);
+    const estimate =
+      payload.layout === 'wcs'
+        ? estimateWcsMosaic(records, wcsGridOf(records, payload), payload)
+        : estimateMosaicMB(
+            records,
+            planLayout(records, { ...payload, layout: payload.layout, tiles: payload.tiles }),
+            payload,
+          );
+    const plan = this.budget.plan(estimate, payload.downscale);
     if (plan.scale < 1) ctx.log(`downscaled to ${plan.scale} to fit the memory budget`);
     return this.budget.hold(ctx, plan.mb, () => this.mosaic(ctx, plan));
   }
@@ -65,13 +76,15 @@ export class MosaicHandler implements JobHandler<MosaicPayload> {
     const { tiles, saveAs, ...rest } = ctx.payload;
     const ids = tiles.map((tile) => tile.assetId);
     const inputs = await loadInputs(ctx, this.library, ids, 'tile');
-    const options: MosaicOptions = {
-      ...rest,
-      tiles: tiles.map(({ x, y }) => ({ x, y })),
-      format: saveAs !== undefined ? 'fits' : rest.format,
+    const common = {
+      format: saveAs !== undefined ? ('fits' as const) : rest.format,
       maxPixels: this.config.maxPixels,
       scale: plan.scale,
     };
+    const options: MosaicOptions | WcsMosaicOptions =
+      rest.layout === 'wcs'
+        ? { ...rest, ...common, layout: 'wcs', names: inputs.map((i) => i.asset.name) }
+        : { ...rest, ...common, layout: rest.layout, tiles: tiles.map(({ x, y }) => ({ x, y })) };
     const format = options.format ?? 'png';
     const image = await runPoolTask(
       ctx,
@@ -97,7 +110,12 @@ export class MosaicHandler implements JobHandler<MosaicPayload> {
   ): Promise<AssetResult> {
     const existing = await this.library.get(ctx.id);
     if (!existing) {
-      const info = { format: 'fits' as const, width: image.width, height: image.height };
+      const info = {
+        format: 'fits' as const,
+        width: image.width,
+        height: image.height,
+        wcs: readWcs(readFitsHeader(image.buffer).cards),
+      };
       await this.library.createFromBuffer(ctx.owner, ctx.id, name, image, {
         ...info,
         channels: 1,

@@ -14,7 +14,16 @@ import {
   stretchPointProblems,
 } from '../composite/export-checks';
 import { MOSAIC_JOB } from './mosaic.handler';
-import { MosaicExportDto, MosaicPayload, MosaicSaveDto } from './mosaic.dto';
+import {
+  MosaicExportDto,
+  MosaicFootprint,
+  MosaicFootprintDto,
+  MosaicPayload,
+  MosaicSaveDto,
+} from './mosaic.dto';
+import { estimateWcsMosaic, mosaicFootprint, resolveLayout, wcsGridOf } from './wcs-plan';
+
+type MosaicLayoutName = 'grid' | 'offsets' | 'wcs';
 
 /** Checks a mosaic request (assets, canvas size) and queues the job, as a file or a new asset. */
 @Injectable()
@@ -28,29 +37,56 @@ export class MosaicService {
 
   async export(user: Principal, body: MosaicExportDto, idempotencyKey?: string): Promise<Accepted> {
     const { priority, ...payload } = body;
-    await this.check(user, body);
-    return this.jobs.submit(user, MOSAIC_JOB, plain(payload), { idempotencyKey, priority });
+    const layout = await this.check(user, body);
+    return this.jobs.submit(user, MOSAIC_JOB, plain({ ...payload, layout }), {
+      idempotencyKey,
+      priority,
+    });
   }
 
   async save(user: Principal, body: MosaicSaveDto, idempotencyKey?: string): Promise<Accepted> {
     const { priority, name, ...rest } = body;
-    await this.check(user, body);
-    const payload: MosaicPayload = { ...plain(rest), format: 'fits', saveAs: name.trim() };
+    const layout = await this.check(user, body);
+    const payload: MosaicPayload = { ...plain(rest), layout, format: 'fits', saveAs: name.trim() };
     return this.jobs.submit(user, MOSAIC_JOB, payload, { idempotencyKey, priority });
   }
 
-  private async check(user: Principal, body: MosaicExportDto): Promise<void> {
+  /** Footprints of the tiles and the output grid a WCS mosaic of them would have. */
+  async footprint(user: Principal, body: MosaicFootprintDto): Promise<MosaicFootprint> {
+    const refs = body.tiles.map((tile, i) => ({ field: `tiles.${i}.assetId`, id: tile.assetId }));
+    return mosaicFootprint(await this.library.requireAll(user, refs));
+  }
+
+  /** Checks the request; answers the layout to run (`wcs` by default when every tile has one). */
+  private async check(user: Principal, body: MosaicExportDto): Promise<MosaicLayoutName> {
     assertNoProblems(stretchPointProblems(body, ''));
     const refs = body.tiles.map((tile, i) => ({ field: `tiles.${i}.assetId`, id: tile.assetId }));
     const assets = await this.library.requireAll(user, refs);
+    const layout = resolveLayout(assets, body);
+    if (layout === 'wcs') {
+      const grid = wcsGridOf(assets, body);
+      this.assertCanvas(grid);
+      this.budget.plan(estimateWcsMosaic(assets, grid, body), body.downscale);
+      return layout;
+    }
     const canvas = this.canvasSize(assets, body);
     assertOutputPixels(canvas.width, canvas.height, body, this.config.maxPixels);
     this.budget.plan(estimateMosaicMB(assets, canvas, body), body.downscale);
+    return layout;
   }
 
   /** The canvas the layout needs, from the sizes recorded at upload; refused over the limit. */
   private canvasSize(assets: AssetRecord[], body: MosaicExportDto) {
-    const layout = planLayout(assets, { ...body, tiles: body.tiles });
+    const layout = planLayout(assets, {
+      ...body,
+      layout: body.layout as 'grid',
+      tiles: body.tiles,
+    });
+    this.assertCanvas(layout);
+    return layout;
+  }
+
+  private assertCanvas(layout: { width: number; height: number }): void {
     if (layout.width * layout.height > this.config.maxPixels) {
       throw new AppError(
         422,
@@ -58,7 +94,6 @@ export class MosaicService {
         `the mosaic canvas would be ${layout.width}×${layout.height}, over the pixel limit of ${this.config.maxPixels}`,
       );
     }
-    return layout;
   }
 }
 
