@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { ImageDecodeError } from '../errors';
 import { resampleBilinear } from '../composite/resample';
+import { gunzipFits, isGzip } from '../fits/fits-gzip';
 import { readFits } from '../fits/fits-reader';
 import { Plane } from '../types';
 import { detectFormat } from './detect-format';
@@ -42,8 +43,11 @@ export async function decodePlanes(
   consume = false,
 ): Promise<Plane[]> {
   if (detectFormat(buffer) === 'fits') {
-    await probeImage(buffer, limits); // header-only size check before decoding pixels
-    const { width, height, data } = readFits(buffer, { inPlace: consume });
+    const gzipped = isGzip(buffer);
+    // The inflated copy is ours to decode in place; it stops at the end of the image's data.
+    const fits = gzipped ? (await gunzipFits(buffer, limits)).bytes : buffer;
+    await probeImage(fits, limits); // header-only size check before decoding pixels
+    const { width, height, data } = readFits(fits, { inPlace: consume || gzipped });
     const size = limits.resizeTo ?? { width, height };
     return [resampleBilinear({ width, height, data }, size.width, size.height)];
   }

@@ -1,4 +1,5 @@
 import { ImageDecodeError } from '../errors';
+import { isGzip } from '../fits/fits-gzip';
 
 /** Input formats we accept. */
 export type ImageFormat = 'fits' | 'png' | 'jpeg' | 'tiff' | 'webp';
@@ -17,9 +18,11 @@ function asciiAt(buffer: Uint8Array, text: string, at = 0): boolean {
   );
 }
 
-/** Detects the format from magic bytes only (never from a name or a declared type). */
+/** Detects the format from magic bytes only (never from a name or a declared type); gzip = FITS. */
 export function detectFormat(buffer: Uint8Array): ImageFormat {
   if (asciiAt(buffer, 'SIMPLE  =')) return 'fits';
+  // Only FITS is accepted gzip-compressed; what the gzip holds is checked when it is inflated.
+  if (isGzip(buffer)) return 'fits';
   if (startsWith(buffer, PNG)) return 'png';
   if (startsWith(buffer, [0xff, 0xd8, 0xff])) return 'jpeg';
   if (asciiAt(buffer, 'II*\0') || asciiAt(buffer, 'MM\0*')) return 'tiff';

@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import { ImageDecodeError, ImageTooLargeError } from '../errors';
+import { gunzipFits, isGzip } from '../fits/fits-gzip';
 import { readFitsHeader } from '../fits/fits-header';
 import { CelestialWcs, readWcs } from '../wcs/celestial-wcs';
 import { ImageFormat, detectFormat } from './detect-format';
@@ -53,13 +54,24 @@ export async function probeImage(
   limits: DecodeLimits = {},
 ): Promise<ImageInfo> {
   const format = detectFormat(buffer);
-  const info = format === 'fits' ? probeFits(buffer) : await probeRaster(buffer, format);
+  const info =
+    format !== 'fits'
+      ? await probeRaster(buffer, format)
+      : isGzip(buffer)
+        ? await probeGzipFits(buffer, limits)
+        : probeFits(buffer);
   assertPixels(info.width, info.height, limits);
   return info;
 }
 
-function probeFits(buffer: Uint8Array): ImageInfo {
-  const h = readFitsHeader(buffer);
+/** Inflates as far as the image's data ends (bounded by the pixel limit), keeping headers only. */
+async function probeGzipFits(buffer: Uint8Array, limits: DecodeLimits): Promise<ImageInfo> {
+  const { bytes, length } = await gunzipFits(buffer, limits, 'probe');
+  return probeFits(bytes, length);
+}
+
+function probeFits(buffer: Uint8Array, length = buffer.length): ImageInfo {
+  const h = readFitsHeader(buffer, length);
   const common = { width: h.width, height: h.height, channels: 1, depth: h.depth };
   const wcs = readWcs(h.cards);
   return { format: 'fits', ...common, bitDepth: Math.abs(h.bitpix), bitpix: h.bitpix, wcs };

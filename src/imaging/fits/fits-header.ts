@@ -135,14 +135,15 @@ export function requiredDataBytes(hdu: FitsHdu, width: number, height: number): 
 /**
  * Cheap probe: reads headers only (no pixel is decoded) to give dimensions and BITPIX, e.g. to
  * validate an upload. Throws {@link ImageDecodeError} on anything we could not decode later.
+ * `length` is the file's full size when `buffer` holds only its start (e.g. inflated headers).
  */
-export function readFitsHeader(buffer: Uint8Array): FitsImageInfo {
+export function readFitsHeader(buffer: Uint8Array, length = buffer.length): FitsImageInfo {
   const hdu = findImageHdu(buffer);
   const { axes, bitpix, cards } = imageOf(hdu);
   if (axes.length < 2) throw new ImageDecodeError('FITS image must have at least 2 axes');
   const [width, height, ...rest] = axes;
   const depth = rest.reduce((a, b) => a * b, 1);
-  if (hdu.dataOffset + requiredDataBytes(hdu, width, height) > buffer.length) {
+  if (hdu.dataOffset + requiredDataBytes(hdu, width, height) > length) {
     throw new ImageDecodeError('FITS data unit is truncated');
   }
   return { width, height, depth, bitpix: bitpix as Bitpix, cards, hdu };

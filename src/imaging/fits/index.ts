@@ -2,3 +2,4 @@ export * from './fits-card';
 export * from './fits-header';
 export * from './fits-reader';
 export * from './fits-writer';
+export * from './fits-gzip';

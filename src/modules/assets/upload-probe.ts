@@ -9,6 +9,7 @@ import {
   detectFormat,
   findImageHdu,
   imageOf,
+  isGzip,
   readWcs,
   requiredDataBytes,
 } from '../../imaging';
@@ -41,6 +42,10 @@ export async function probeStoredImage(
   }
   try {
     if (headBytes === bytes) return await pool.probe(head, limits);
+    // A gzip'd FITS is inflated (in a worker, bounded by the pixel limit) to check it whole.
+    if (format === 'fits' && isGzip(head)) {
+      return await pool.probe(await readBlobBytes(blobs, key, bytes), limits);
+    }
     if (format === 'fits') return probeFitsHead(head, bytes, limits);
     return await pool.probe(head, limits).catch(async (err: unknown) => {
       if (!(err instanceof ImageDecodeError)) throw err;
