@@ -8,7 +8,7 @@ import { LibraryPage } from './features/library/library-page';
 import { MosaicPage } from './features/mosaic/mosaic-page';
 import { LiveProvider } from './live/live-context';
 import { navigate, RoutePath, ROUTES, useRoute } from './router';
-import { ConnectionIndicator } from './ui/connection-indicator';
+import { ConnectionBanner, ConnectionIndicator } from './ui/connection-indicator';
 
 const PAGES: Record<RoutePath, ComponentType> = {
   '/library': LibraryPage,
@@ -76,6 +76,7 @@ function Shell() {
           </button>
         </div>
       </header>
+      <ConnectionBanner />
       <main id="main" tabIndex={-1}>
         <Page />
       </main>

@@ -24,3 +24,16 @@ export function ConnectionIndicator() {
     </span>
   );
 }
+
+/** Under the top bar while the live channel is down: what it means for what the page shows. */
+export function ConnectionBanner() {
+  const { status } = useLive();
+  if (status === 'live' || status === 'connecting') return null;
+  return (
+    <p className="banner">
+      {status === 'reconnecting'
+        ? 'Connection lost. Reconnecting… what you see may be a few seconds old.'
+        : 'Live updates are unavailable: following your jobs by SSE and polling every few seconds.'}
+    </p>
+  );
+}

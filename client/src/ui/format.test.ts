@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { estimateRemainingMs, formatBytes, formatDuration } from './format';
+import { estimateRemainingMs, formatBytes, formatDuration, formatLatency } from './format';
 
 describe('formatBytes', () => {
   it('should pick a unit', () => {
@@ -29,5 +29,12 @@ describe('estimateRemainingMs', () => {
     expect(estimateRemainingMs(50, start, t0 + 500)).toBeUndefined();
     expect(estimateRemainingMs(100, start, t0 + 10_000)).toBeUndefined();
     expect(estimateRemainingMs(50, undefined, t0)).toBeUndefined();
+  });
+});
+
+describe('formatLatency', () => {
+  it('should keep milliseconds under a second', () => {
+    expect(formatLatency(42.4)).toBe('42 ms');
+    expect(formatLatency(1500)).toBe('2s');
   });
 });

@@ -12,6 +12,12 @@ export function formatBytes(n: number): string {
   return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[i]}`;
 }
 
+/** Durations of work: milliseconds below a second, then as formatDuration. */
+export function formatLatency(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '—';
+  return ms < 1000 ? `${Math.round(ms)} ms` : formatDuration(ms);
+}
+
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '—';
   const s = Math.round(ms / 1000);

@@ -7,7 +7,7 @@ import { useApi, useSession } from '../../auth/session-context';
 import { keys } from '../../live/job-cache';
 import { useLive } from '../../live/live-context';
 import { ErrorMessage } from '../../ui/error-message';
-import { formatDuration } from '../../ui/format';
+import { formatLatency } from '../../ui/format';
 import { Sparkline } from './sparkline';
 
 const HISTORY = 60;
@@ -164,10 +164,10 @@ function TypesTable({ stats }: { stats: StatsOverview }) {
                   </td>
                 ))}
                 <td className="num">
-                  {stats.durations[t] ? formatDuration(stats.durations[t].p50Ms) : '—'}
+                  {stats.durations[t] ? formatLatency(stats.durations[t].p50Ms) : '—'}
                 </td>
                 <td className="num">
-                  {stats.durations[t] ? formatDuration(stats.durations[t].p95Ms) : '—'}
+                  {stats.durations[t] ? formatLatency(stats.durations[t].p95Ms) : '—'}
                 </td>
               </tr>
             ))}

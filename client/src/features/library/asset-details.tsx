@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import { ApiError } from '../../api/client';
 import type { Asset } from '../../api/types';
 import { useAssetHeader } from '../../api/queries';
 import { ErrorMessage } from '../../ui/error-message';
@@ -77,7 +78,12 @@ export function AssetDetails({ asset, onClose, onDelete, deleting }: Props) {
         <details className="header-cards" open>
           <summary>FITS header</summary>
           {header.isLoading && <p className="muted">Loading header…</p>}
-          {header.error && <ErrorMessage error={header.error} />}
+          {header.error &&
+            (header.error instanceof ApiError && header.error.status === 404 ? (
+              <p className="muted">This server gives no header for this file.</p>
+            ) : (
+              <ErrorMessage error={header.error} />
+            ))}
           {header.data && (
             <div className="table-wrap">
               <table className="table table--dense">

@@ -1,0 +1,146 @@
+import { readFileSync } from 'node:fs';
+import { Browser, Page } from 'playwright-core';
+import sharp from 'sharp';
+import {
+  errorsOf,
+  launchBrowser,
+  openPage,
+  screenshotSizes,
+  signInByLink,
+  waitForAttribute,
+} from '../support/browser';
+import { eventually } from '../support/http';
+import { TestApp } from '../support/test-app';
+import { fitsImage, uploadAsset } from '../support/upload';
+
+jest.setTimeout(150_000);
+
+/** Uploads `n` FITS images and waits until their thumbnails are ready. */
+async function uploadChannels(t: TestApp, token: string, n: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < n; i += 1) {
+    const fits = fitsImage(120, 90, (x, y) => Math.sin((x + i * 20) / 11) + Math.cos(y / (5 + i)));
+    const res = await uploadAsset(t, token, fits, `band-${i}.fits`, `band-${i}.fits`);
+    ids.push(res.body.id);
+  }
+  await eventually(async () => {
+    const res = await t.request('GET', '/api/assets', { token });
+    return res.body.items.every((a: any) => a.thumbnailUrl) ? true : undefined;
+  }, 30_000);
+  return ids;
+}
+
+async function addChannels(page: Page, n: number): Promise<void> {
+  for (let i = 0; i < n; i += 1) {
+    await page.getByRole('button', { name: '+ Add channel' }).click();
+  }
+}
+
+describe('Browser: composite builder', () => {
+  let t: TestApp;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    t = await TestApp.start();
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('should build a 3-channel composite, follow its bar to 100 % and download the file', async () => {
+    const token = t.token('painter');
+    await uploadChannels(t, token, 3);
+    const page = await openPage(browser);
+    await signInByLink(page, t.url, token, '/composite');
+    await addChannels(page, 3);
+    expect(await page.locator('#ch0-color').inputValue()).toBe('#ff0000');
+    expect(await page.locator('#ch1-color').inputValue()).toBe('#00ff00');
+    expect(await page.locator('#ch2-color').inputValue()).toBe('#0000ff');
+    // The live preview follows the controls.
+    await page.getByRole('img', { name: 'Low-resolution preview of the composite' }).waitFor();
+    await page.locator('svg.histogram').first().waitFor();
+
+    await page.getByRole('button', { name: 'Export composite' }).click();
+    const bar = page.getByRole('progressbar', { name: 'Export progress' });
+    const seen: number[] = [];
+    await waitForAttribute(bar, 'aria-valuenow', (v) => {
+      seen.push(Number(v));
+      return v === '100';
+    });
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    const downloading = page.waitForEvent('download');
+    await page.locator('.export-status').getByRole('link', { name: 'Download' }).click();
+    const file = await downloading;
+    const bytes = readFileSync(await file.path());
+    const meta = await sharp(bytes).metadata();
+    expect([meta.format, meta.width, meta.height, file.suggestedFilename()]).toEqual([
+      'png',
+      120,
+      90,
+      expect.stringMatching(/\.png$/),
+    ]);
+    await screenshotSizes(page, 'composite');
+    expect(errorsOf(page)).toEqual([]);
+    await page.context().close();
+  });
+
+  it('should show invalid input next to its field', async () => {
+    const token = t.token('fussy');
+    await uploadChannels(t, token, 1);
+    const page = await openPage(browser);
+    await signInByLink(page, t.url, token, '/composite');
+    await addChannels(page, 1);
+    await page.getByLabel('Live preview').uncheck();
+    // Caught by the form before any request…
+    await page.locator('#ch0-whitePoint').fill('0');
+    await page.getByRole('button', { name: 'Export composite' }).click();
+    await page.locator('#ch0-whitePoint-err').getByText('above the black point').waitFor();
+    expect(await page.locator('#ch0-whitePoint').getAttribute('aria-invalid')).toBe('true');
+    await page.locator('#ch0-whitePoint').fill('0.999');
+    // …and what only the server knows, from the error's details.
+    await page.locator('#out-width').fill('99999');
+    await page.getByRole('button', { name: 'Export composite' }).click();
+    await page.getByRole('alert').getByText('Some values are not valid.').waitFor();
+    await page.locator('#out-width-err').waitFor();
+    expect(await page.locator('#out-width').getAttribute('aria-invalid')).toBe('true');
+    await page.context().close();
+  });
+});
+
+describe('Browser: queue full', () => {
+  let t: TestApp;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    t = await TestApp.start({ USER_QUEUE_CAPACITY: '1', DIAGNOSTIC_CONCURRENCY: '1' });
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('should say that the queue is full and when to try again', async () => {
+    const token = t.token('busy');
+    await uploadChannels(t, token, 1);
+    const long = { durationMs: 60_000, steps: 60 };
+    // One running, one waiting: the user's waiting room (1 place) is full.
+    const first = await t.request('POST', '/api/diagnostics/jobs', { token, body: long });
+    await t.waitForState(first.body.jobId, token, ['running']);
+    const second = await t.request('POST', '/api/diagnostics/jobs', { token, body: long });
+    expect([first.status, second.status]).toEqual([202, 202]);
+    const page = await openPage(browser);
+    await signInByLink(page, t.url, token, '/composite');
+    await page.getByLabel('Live preview').uncheck();
+    await addChannels(page, 1);
+    await page.getByRole('button', { name: 'Export composite' }).click();
+    const alert = page.getByRole('alert').filter({ hasText: 'The queue is full.' });
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/try again (in \d+s|now)/);
+    await page.context().close();
+  });
+});

@@ -1,0 +1,93 @@
+import jwt from 'jsonwebtoken';
+import { Browser } from 'playwright-core';
+import {
+  errorsOf,
+  imageWidth,
+  launchBrowser,
+  openPage,
+  screenshotSizes,
+  setStoredToken,
+  signInByLink,
+  storedToken,
+  waitForAttribute,
+} from '../support/browser';
+import { eventually } from '../support/http';
+import { TestApp } from '../support/test-app';
+import { fitsImage, pngImage, uploadAsset } from '../support/upload';
+
+jest.setTimeout(120_000);
+
+describe('Browser: sign-in and library', () => {
+  let t: TestApp;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    t = await TestApp.start();
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('should sign in through the printed link, strip the token and keep it for the session', async () => {
+    const token = t.token('link-user');
+    const page = await openPage(browser);
+    await signInByLink(page, t.url, token);
+    expect(page.url()).not.toContain('token');
+    expect(await storedToken(page)).toBe(token);
+    await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+    await page.reload();
+    await page.getByRole('heading', { name: 'Library' }).waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Access token').waitFor();
+    expect(await storedToken(page)).toBeNull();
+    expect(errorsOf(page)).toEqual([]);
+    await page.context().close();
+  });
+
+  it('should sign in with a pasted token and send an expired one back to sign-in', async () => {
+    const page = await openPage(browser);
+    await page.goto(t.url);
+    await page.getByLabel('Access token').fill('not a token');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('This is not a Darkroom token').waitFor();
+    await page.getByLabel('Access token').fill(t.token('paster'));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Library' }).waitFor();
+    // A token the server refuses (here: another secret) leads back to sign-in with a reason.
+    const forged = jwt.sign({}, 'another-secret', { subject: 'paster', expiresIn: 60 });
+    await setStoredToken(page, forged);
+    await page.reload();
+    await page.getByText('Sign in again').waitFor();
+    await page.getByLabel('Access token').waitFor();
+    await page.context().close();
+  });
+
+  it('should upload a FITS file and show its thumbnail when the thumbnail job finishes', async () => {
+    const token = t.token('astro');
+    await uploadAsset(t, token, await pngImage(96, 64, '#aa5500'), 'orange.png', 'orange.png');
+    const page = await openPage(browser);
+    await signInByLink(page, t.url, token, '/library');
+    const fits = fitsImage(120, 90, (x, y) => Math.sin(x / 9) * Math.cos(y / 7) + x / 60);
+    await page.setInputFiles('#upload-input', {
+      name: 'm42.fits',
+      mimeType: 'application/fits',
+      buffer: fits,
+    });
+    const bar = page.getByRole('progressbar', { name: 'Upload of m42.fits' });
+    await waitForAttribute(bar, 'aria-valuenow', (v) => v === '100');
+    const tile = page.locator('li.tile', { hasText: 'm42.fits' });
+    const img = tile.locator('img.tile__img');
+    await img.waitFor({ timeout: 30_000 });
+    expect(await eventually(async () => (await imageWidth(img)) || undefined)).toBeGreaterThan(0);
+    await tile.getByRole('button').click();
+    const details = page.getByRole('complementary');
+    await details.getByText('FITS', { exact: true }).waitFor();
+    await details.getByText('120 × 90 px, 1 channel').waitFor();
+    await screenshotSizes(page, 'library');
+    expect(errorsOf(page)).toEqual([]);
+    await page.context().close();
+  });
+});
