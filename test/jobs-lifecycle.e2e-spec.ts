@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { blobKeys } from './support/blob-keys';
 import { eventually } from './support/http';
 import { TestApp } from './support/test-app';
 
@@ -75,15 +74,15 @@ describe('Job lifecycle (e2e)', () => {
       const alice = t.token('alice');
       const { body } = await submit(t, alice, { durationMs: 0, resultBytes: 64 });
       const job = await t.waitForState(body.jobId, alice);
-      const blobDir = join(t.dataDir, 'blobs', 'jobs', job.id);
-      expect(existsSync(blobDir)).toBe(true);
+      const stored = () => blobKeys(t.dataDir, `jobs/${job.id}/`);
+      expect(await stored()).toHaveLength(1);
       const expired = await t.request('GET', `/api/jobs/${job.id}/result`, { token: alice });
       expect(expired.status).toBe(410);
       expect(expired.body.code).toBe('result_expired');
 
       const { JobReaper } = await import('../src/core/jobs/job-reaper.service');
       expect(await t.app.get(JobReaper).reapOnce(Date.now() + 1)).toBeGreaterThanOrEqual(1);
-      expect(existsSync(blobDir)).toBe(false);
+      expect(await stored()).toEqual([]);
       expect((await t.request('GET', `/api/jobs/${job.id}`, { token: alice })).status).toBe(404);
       await t.close();
     });

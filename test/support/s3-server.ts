@@ -1,6 +1,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { s3ClientConfig } from '../../src/infra/blob/s3/s3-client';
@@ -8,6 +8,8 @@ import { s3ClientConfig } from '../../src/infra/blob/s3/s3-client';
 /** s3rver's fixed credentials. */
 export const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
+/** s3rver keeps the object `a/b` as the file `a/b._S3rver_object`. */
+const OBJECT_SUFFIX = '._S3rver_object';
 const SCRIPT = join(__dirname, '../../scripts/s3rver.mjs');
 
 /**
@@ -58,9 +60,21 @@ export class S3TestServer {
 
   /** Whether s3rver holds the object `key` of the bucket (read from its store on disk). */
   hasObject(key: string): boolean {
-    const parts = key.split('/');
-    const last = parts.pop() ?? '';
-    return existsSync(join(this.directory, this.bucket, ...parts, `${last}._S3rver_object`));
+    return existsSync(join(this.directory, this.bucket, key + OBJECT_SUFFIX));
+  }
+
+  /** Keys of the objects under `prefix` (a folder), read from s3rver's store on disk. */
+  objectKeys(prefix: string): string[] {
+    const dir = join(this.directory, this.bucket, prefix);
+    if (!existsSync(dir)) return [];
+    return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith(OBJECT_SUFFIX))
+      .map((f) => prefix + f.slice(0, -OBJECT_SUFFIX.length));
+  }
+
+  /** The bytes s3rver stores for `key`. */
+  objectBytes(key: string): Buffer {
+    return readFileSync(join(this.directory, this.bucket, key + OBJECT_SUFFIX));
   }
 
   /** The environment that points the app at this server. */

@@ -9,6 +9,15 @@ import { eventually, HttpResponse, request, RequestOptions } from './http';
 
 export const TERMINAL = ['completed', 'failed', 'cancelled'];
 
+/** The S3 settings of the test run (`npm run test:e2e:s3` points every app at s3rver). */
+function storageEnv(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(
+      (entry): entry is [string, string] => entry[0].startsWith('S3_') && entry[1] !== undefined,
+    ),
+  );
+}
+
 /** The real app, in this process, on a random loopback port with its own data directory. */
 export class TestApp {
   private constructor(
@@ -28,6 +37,7 @@ export class TestApp {
       RATE_LIMIT_PER_MINUTE: '0',
       UPLOADS_PER_MINUTE: '0',
       SOCKET_CONNECTS_PER_MINUTE: '0',
+      ...storageEnv(),
       ...env,
     });
     const app = await createApp(config, ['error']);

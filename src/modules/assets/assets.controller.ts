@@ -3,6 +3,8 @@ import { ApiConsumes } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AllowSignedLink, CurrentUser } from '../../core/auth/auth.decorators';
 import { Principal } from '../../core/auth/principal';
+import { AssetHeaderDto } from './asset-header.dto';
+import { AssetHeaderService } from './asset-header.service';
 import { AssetView } from './asset-view';
 import { SignedLinkQuery } from '../../core/http/query.dto';
 import { sendStream } from '../../core/http/send-stream';
@@ -10,13 +12,17 @@ import { ListAssetsQuery, ThumbnailQuery } from './assets.dto';
 import { AssetDownload, AssetsService } from './assets.service';
 
 function send(res: Response, download: AssetDownload): void {
+  if ('redirect' in download) return res.redirect(302, download.redirect);
   res.status(200).set(download.headers);
   sendStream(res, download.stream);
 }
 
 @Controller('api/assets')
 export class AssetsController {
-  constructor(private readonly assets: AssetsService) {}
+  constructor(
+    private readonly assets: AssetsService,
+    private readonly headers: AssetHeaderService,
+  ) {}
 
   /** Multipart upload: the body reaches the service as a raw stream (no body parser). */
   @Post()
@@ -45,6 +51,12 @@ export class AssetsController {
     @Res() res: Response,
   ): Promise<void> {
     send(res, await this.assets.content(user, id));
+  }
+
+  /** FITS only: the header cards of the image HDU used; other formats `404`. */
+  @Get(':id/header')
+  header(@CurrentUser() user: Principal, @Param('id') id: string): Promise<AssetHeaderDto> {
+    return this.headers.header(user, id);
   }
 
   @Get(':id/thumbnail')

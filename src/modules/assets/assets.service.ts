@@ -24,11 +24,12 @@ import { ListAssetsQuery, MAX_NAME_LENGTH, ThumbnailQuery } from './assets.dto';
 import { MultipartFile, receiveMultipartFile } from './multipart-upload';
 import { probeStoredImage } from './upload-probe';
 
-/** A file to stream back with its headers. */
-export interface AssetDownload {
-  stream: Readable;
-  headers: Record<string, string>;
-}
+/** A file to stream back with its headers, or a direct storage URL to send the client to. */
+export type AssetDownload =
+  { stream: Readable; headers: Record<string, string> } | { redirect: string };
+
+/** Lifetime of a presigned storage URL: the client follows the redirect at once. */
+const DIRECT_LINK_TTL_S = 300;
 
 /** The assets REST API: upload, list, read, download, delete; ownership rules applied. */
 @Injectable()
@@ -89,17 +90,31 @@ export class AssetsService {
   /** The original bytes, streamed, with the type detected at upload. */
   async content(user: Principal, id: string): Promise<AssetDownload> {
     const asset = await this.owned(user, id, `/api/assets/${id}/content`);
-    const stream = await this.blobs.get(originalKey(id));
-    return {
-      stream,
-      headers: {
-        'Content-Type': CONTENT_TYPES[asset.format],
-        'Content-Length': String(asset.bytes),
-        'Content-Disposition': `inline; filename="${asset.name.replace(/[^\x20-\x7e]|["\\]/g, '_')}"`,
-        ETag: `"${asset.sha256}"`,
-        'Cache-Control': 'private, max-age=3600',
-      },
+    const headers = {
+      'Content-Type': CONTENT_TYPES[asset.format],
+      'Content-Length': String(asset.bytes),
+      'Content-Disposition': `inline; filename="${asset.name.replace(/[^\x20-\x7e]|["\\]/g, '_')}"`,
+      ETag: `"${asset.sha256}"`,
+      'Cache-Control': 'private, max-age=3600',
     };
+    const direct = await this.directLink(user, originalKey(id), headers);
+    if (direct) return direct;
+    return { stream: await this.blobs.get(originalKey(id)), headers };
+  }
+
+  /** Signed links may be served straight by the storage (S3_PRESIGNED_DOWNLOADS). */
+  private async directLink(
+    user: Principal,
+    key: string,
+    headers: Record<string, string>,
+  ): Promise<AssetDownload | null> {
+    if (user.signedPath === undefined) return null;
+    const url = await this.blobs.directUrl(key, {
+      expiresInS: DIRECT_LINK_TTL_S,
+      contentType: headers['Content-Type'],
+      disposition: headers['Content-Disposition'],
+    });
+    return url ? { redirect: url } : null;
   }
 
   /** A rendered thumbnail (default 256 px WebP); `404 thumbnail_pending` until it exists. */
@@ -112,13 +127,14 @@ export class AssetsService {
       : null;
     if (!info)
       throw new AppError(404, ErrorCode.thumbnail_pending, 'the thumbnail is not ready yet');
-    const stream = await this.blobs.get(thumbnailKey(id, variant));
     const headers = {
       'Content-Type': CONTENT_TYPES[format],
       'Content-Length': String(info.bytes),
       'Cache-Control': 'private, max-age=3600',
     };
-    return { stream, headers };
+    const direct = await this.directLink(user, thumbnailKey(id, variant), headers);
+    if (direct) return direct;
+    return { stream: await this.blobs.get(thumbnailKey(id, variant)), headers };
   }
 
   /** Deletes the blobs first, then the record (a failure leaves a record, never orphan blobs). */

@@ -30,18 +30,6 @@ export class LocalBlobStore implements BlobStore {
 
   async put(key: string, body: Readable | Buffer): Promise<PutResult> {
     const path = this.pathOf(key);
-    const source = Buffer.isBuffer(body) ? Readable.from([body]) : body;
-    // The source may fail while the folders are made; pipeline still sees its error then.
-    const early = (): void => undefined;
-    source.on('error', early);
-    try {
-      return await this.write(path, source);
-    } finally {
-      source.off('error', early);
-    }
-  }
-
-  private async write(path: string, source: Readable): Promise<PutResult> {
     await mkdir(dirname(path), { recursive: true });
     const temp = join(this.root, '.tmp', randomUUID());
     await mkdir(dirname(temp), { recursive: true });
@@ -54,6 +42,7 @@ export class LocalBlobStore implements BlobStore {
         done(null, chunk);
       },
     });
+    const source = Buffer.isBuffer(body) ? Readable.from([body]) : body;
     try {
       await pipeline(source, meter, createWriteStream(temp));
       await rename(temp, path);
@@ -89,7 +78,8 @@ export class LocalBlobStore implements BlobStore {
 
   async deletePrefix(prefix: string): Promise<void> {
     const folder = prefix.replace(/\/+$/, '');
-    await rm(this.pathOf(folder), { recursive: true, force: true });
+    // A writer may rename a file into the folder meanwhile (ENOTEMPTY): rm retries that.
+    await rm(this.pathOf(folder), { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
   }
 
   /** Local files have no URL of their own: downloads go through the app. */

@@ -1,7 +1,7 @@
 import { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import type { AppConfig } from '../../../config/app-config';
 
-type S3Settings = NonNullable<AppConfig['s3']>;
+type S3Settings = Pick<NonNullable<AppConfig['s3']>, 'endpoint' | 'region' | 'forcePathStyle'>;
 
 /**
  * The S3 client of the app: endpoint, region and path style from config, credentials from the
