@@ -10,6 +10,8 @@ module.exports = {
       moduleFileExtensions: ['js', 'json', 'ts'],
       transform,
       testEnvironment: 'node',
+      // Says once per run when the MongoDB suites are skipped (MONGO_URL unset).
+      globalSetup: '<rootDir>/../test/support/mongo-notice.global.ts',
     },
     {
       displayName: 'e2e',

@@ -11,6 +11,7 @@ import { LimitsModule } from './core/limits/limits.module';
 import { MetricsModule } from './core/metrics/metrics.module';
 import { RealtimeModule } from './core/realtime/realtime.module';
 import { InfraModule } from './infra/infra.module';
+import { MongoStoreModule } from './infra/store/mongo/mongo-store.module';
 import { AssetsModule } from './modules/assets/assets.module';
 import { CompositeModule } from './modules/composite/composite.module';
 import { DiagnosticsModule } from './modules/diagnostics/diagnostics.module';
@@ -34,6 +35,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggingModule.forRoot(config.ops),
+        MongoStoreModule.forRoot(config),
         InfraModule,
         AuthModule,
         HealthModule,

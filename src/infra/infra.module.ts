@@ -1,4 +1,5 @@
 import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import type { Model } from 'mongoose';
 import { join } from 'node:path';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { JOB_STORE, JobStore } from '../core/jobs/job-store.port';
@@ -7,6 +8,9 @@ import { ASSET_STORE, AssetStore } from '../modules/assets/asset-store.port';
 import { LocalBlobStore } from './blob/local/local-blob-store.adapter';
 import { S3BlobStore } from './blob/s3/s3-blob-store.adapter';
 import { createS3Client } from './blob/s3/s3-client';
+import { AssetDocument } from './store/mongo/asset.schema';
+import { MongoAssetStore } from './store/mongo/mongo-asset-store.adapter';
+import { MONGO_ASSET_MODEL } from './store/mongo/mongo-store.module';
 import { SqliteAssetStore } from './store/sqlite/sqlite-asset-store.adapter';
 import { SqliteDatabase } from './store/sqlite/sqlite-database';
 import { SqliteJobStore } from './store/sqlite/sqlite-job-store.adapter';
@@ -30,9 +34,14 @@ async function createJobStore(database: SqliteDatabase | null): Promise<JobStore
   return store;
 }
 
-async function createAssetStore(database: SqliteDatabase | null): Promise<AssetStore> {
-  if (!database) refuseMongo('asset store');
-  const store = new SqliteAssetStore(database);
+async function createAssetStore(
+  database: SqliteDatabase | null,
+  mongoAssets: Model<AssetDocument> | undefined,
+): Promise<AssetStore> {
+  const store = mongoAssets
+    ? new MongoAssetStore(mongoAssets)
+    : database && new SqliteAssetStore(database);
+  if (!store) refuseMongo('asset store');
   await store.init();
   return store;
 }
@@ -67,7 +76,11 @@ class StoreLifecycle implements OnApplicationShutdown {
   providers: [
     { provide: SQLITE_DATABASE, inject: [APP_CONFIG], useFactory: openSqlite },
     { provide: JOB_STORE, inject: [SQLITE_DATABASE], useFactory: createJobStore },
-    { provide: ASSET_STORE, inject: [SQLITE_DATABASE], useFactory: createAssetStore },
+    {
+      provide: ASSET_STORE,
+      inject: [SQLITE_DATABASE, { token: MONGO_ASSET_MODEL, optional: true }],
+      useFactory: createAssetStore,
+    },
     { provide: BLOB_STORE, inject: [APP_CONFIG], useFactory: createBlobStore },
     StoreLifecycle,
   ],
