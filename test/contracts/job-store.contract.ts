@@ -144,6 +144,7 @@ function describeClaims(get: () => JobStore): void {
     expect(claimed).toMatchObject({
       state: JobState.running,
       attempt: 1,
+      run: 1,
       leaseExpiresAt: now + LEASE,
       node: 'n1',
       cancelRequested: true,
@@ -184,7 +185,7 @@ function describeClaims(get: () => JobStore): void {
     await get().renewLeases([{ id: live.id, token: live.leaseToken! }], LEASE * 2, by());
     const recovered = await get().recoverExpired(by(later, 'n2'), TTL, 10);
     expect(recovered.map((r) => r.id)).toEqual([job.id]);
-    expect(recovered[0]).toMatchObject({ state: JobState.queued, attempt: 0, stalls: 1 });
+    expect(recovered[0]).toMatchObject({ state: JobState.queued, attempt: 0, run: 1, stalls: 1 });
     expect(recovered[0].history.at(-1)).toMatchObject({ event: 'recovered', node: 'n2' });
     for (let stall = 2, t = later; stall <= 3; stall++, t += 10) {
       expect(await get().claim(job.type, 1, { ...by(t), leaseMs: 1 })).toHaveLength(1);

@@ -7,9 +7,11 @@ import { BlobResult, JobRecord } from './job.model';
 /** Every blob of a job lives under this prefix (the reaper and DELETE remove it whole). */
 export const jobPrefix = (jobId: string): string => `jobs/${jobId}/`;
 
-/** One attempt's blobs: a runner only ever deletes its own attempt's prefix. */
-export const attemptPrefix = (jobId: string, attempt: number): string =>
-  `${jobPrefix(jobId)}${attempt}/`;
+/**
+ * One run's blobs (`jobs/<id>/<run>/`): a runner only ever deletes its own run's prefix. Runs
+ * are numbered by claim and never reused, even when a stall or a release gives an attempt back.
+ */
+export const runPrefix = (jobId: string, run: number): string => `${jobPrefix(jobId)}${run}/`;
 
 /** One attempt of one job in this process. */
 export interface Attempt {
@@ -37,7 +39,7 @@ export function attemptContext(
   blobs: BlobStore,
   report: Pick<JobContext, 'progress' | 'log'>,
 ): JobContext {
-  const { id, type, owner, payload, attempt: number } = attempt.record;
+  const { id, type, owner, payload, attempt: number, run } = attempt.record;
   const refuseLate = (): void => {
     if (attempt.closed) throw new JobAbortedError(attempt.reason ?? AbortReason.leaseLost);
   };
@@ -52,7 +54,7 @@ export function attemptContext(
     log: report.log,
     storeResult: async (filename: string, body: Readable | Buffer, contentType: string) => {
       refuseLate();
-      const key = `${attemptPrefix(id, number)}${filename}`;
+      const key = `${runPrefix(id, run)}${filename}`;
       const { bytes, sha256 } = await blobs.put(key, body, contentType);
       if (attempt.closed) {
         await blobs.delete(key);

@@ -18,7 +18,7 @@ export interface JobContext<P = unknown> {
   progress(percent: number, stage?: string, message?: string): void;
   /** Adds a line to the job's log (the last 50 are kept). */
   log(text: string): void;
-  /** Stores a result file under `jobs/<id>/<filename>`. */
+  /** Stores a result file under `jobs/<id>/<run>/<filename>` (the run's own prefix). */
   storeResult(filename: string, body: Readable | Buffer, contentType: string): Promise<BlobResult>;
 }
 

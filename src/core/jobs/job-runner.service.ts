@@ -13,7 +13,7 @@ import {
   abortAttempt,
   Attempt,
   attemptContext,
-  attemptPrefix,
+  runPrefix,
   newAttempt,
   settleOrGiveUp,
   withRetries,
@@ -243,8 +243,7 @@ export class JobRunner
         )
       : undefined;
     const finished = written?.ok ? written.value : null;
-    if (finished?.state !== JobState.completed)
-      await this.dropAttemptBlobs(id, attempt.record.attempt);
+    if (finished?.state !== JobState.completed) await this.dropRunBlobs(id, attempt.record.run);
     if (!finished) return this.noteLost(attempt);
     this.tracker.publish(finished);
     const ran = finished.finishedAt! - (finished.startedAt ?? finished.createdAt);
@@ -275,9 +274,9 @@ export class JobRunner
     }
   }
 
-  private async dropAttemptBlobs(id: string, attempt: number): Promise<void> {
+  private async dropRunBlobs(id: string, run: number): Promise<void> {
     await this.blobs
-      .deletePrefix(attemptPrefix(id, attempt))
+      .deletePrefix(runPrefix(id, run))
       .catch((err: unknown) => this.logger.warn(`blobs of job ${id} not deleted: ${String(err)}`));
   }
 

@@ -84,6 +84,8 @@ export interface JobRecord {
   message: string;
   seq: number;
   attempt: number;
+  /** Runs started (claims), never given back: names each run's result blobs. */
+  run: number;
   maxAttempts: number;
   /** Lease expiries that were forgiven (did not use up an attempt). */
   stalls: number;

@@ -17,6 +17,7 @@ export const RECORD_COLUMNS: readonly (keyof JobRecord)[] = [
   'message',
   'seq',
   'attempt',
+  'run',
   'maxAttempts',
   'stalls',
   'cancelRequested',

@@ -77,6 +77,7 @@ export const MIGRATIONS: readonly string[] = [
      at INTEGER NOT NULL
    );
    CREATE INDEX job_changes_at ON job_changes (at);`,
+  `ALTER TABLE jobs ADD COLUMN run INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 export const JSON_COLUMNS = ['payload', 'error', 'result', 'messages', 'history'] as const;
