@@ -92,7 +92,10 @@ for ra, dec in json.loads(sys.argv[2]):
     cut = cut - np.median(cut)
     cut[cut < 0] = 0
     yy, xx = np.mgrid[iy - 4:iy + 5, ix - 4:ix + 5]
-    out.append([float(px), float(py), float((cut * xx).sum() / cut.sum()), float((cut * yy).sum() / cut.sum())])
+    total = cut.sum()
+    if not total > 0:
+        out.append([float(px), float(py), 1e9, 1e9]); continue
+    out.append([float(px), float(py), float((cut * xx).sum() / total), float((cut * yy).sum() / total)])
 print(json.dumps({"stars": out, "extnames": [h.name for h in hdul], "header": {k: str(v) for k, v in hdul[0].header.items() if k in ("NINPUTS", "COMBMETH", "TELESCOP", "FILTER", "BUNIT", "SRC0001")}}))`;
 
 /** For each star, astropy's predicted pixel (from the file's WCS) and the measured centroid. */

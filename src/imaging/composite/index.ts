@@ -1,3 +1,4 @@
 export * from './color';
 export * from './composite';
 export * from './resample';
+export * from './composite-align';

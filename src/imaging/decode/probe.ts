@@ -74,7 +74,13 @@ function probeFits(buffer: Uint8Array, length = buffer.length): ImageInfo {
   const h = readFitsHeader(buffer, length);
   const common = { width: h.width, height: h.height, channels: 1, depth: h.depth };
   const wcs = readWcs(h.cards);
-  return { format: 'fits', ...common, bitDepth: Math.abs(h.bitpix), bitpix: h.bitpix, wcs };
+  const fits = {
+    format: 'fits' as const,
+    ...common,
+    bitDepth: Math.abs(h.bitpix),
+    bitpix: h.bitpix,
+  };
+  return wcs ? { ...fits, wcs } : fits;
 }
 
 async function probeRaster(buffer: Uint8Array, format: ImageFormat): Promise<ImageInfo> {

@@ -1,6 +1,8 @@
 import sharp from 'sharp';
 import { resampleBilinear } from '../composite/resample';
 import { writeFits } from '../fits/fits-writer';
+import type { SkyImage } from '../wcs/output-grid';
+import { scaleWcs, wcsCards } from '../wcs/wcs-cards';
 import { EncodedImage, OutputFormat } from '../types';
 
 /** How a display-ready image is written. */
@@ -13,6 +15,8 @@ export interface EncodeOptions {
   /** Output size; with both, the image fits inside width × height keeping its aspect ratio. */
   width?: number;
   height?: number;
+  /** The full-size grid's celestial WCS: FITS output carries it, scaled to the output size. */
+  sky?: SkyImage;
 }
 
 /** Planes (1 = grey, 3 = RGB) of equal size with display values in [0, 1], FITS orientation. */
@@ -46,7 +50,7 @@ export async function encodeDisplay(
 ): Promise<EncodedImage> {
   const format = options.format ?? 'png';
   const [width, height] = fitInside(image.width, image.height, options.width, options.height);
-  if (format === 'fits') return encodeFitsPlanes(image, width, height);
+  if (format === 'fits') return encodeFitsPlanes(image, width, height, options.sky);
   const raw = interleaveFlipped(image, rasterSixteen(options));
   const channels = image.planes.length === 3 ? 3 : 1;
   return encodeRaster({ width: image.width, height: image.height, channels, raw }, options);
@@ -110,13 +114,20 @@ export function interleaveFlipped(
   return out;
 }
 
-function encodeFitsPlanes(image: DisplayPlanes, width: number, height: number): EncodedImage {
+function encodeFitsPlanes(
+  image: DisplayPlanes,
+  width: number,
+  height: number,
+  sky?: SkyImage,
+): EncodedImage {
   const planes = image.planes.map(
     (data) =>
       resampleBilinear({ width: image.width, height: image.height, data }, width, height).data,
   );
   const data = planes.length === 1 ? planes[0] : concat(planes);
-  const buffer = writeFits({ width, height, depth: planes.length, data }, { cards: FITS_CARDS });
+  const wcs = sky ? wcsCards(scaleWcs(sky.wcs, [sky.width, sky.height], [width, height])) : [];
+  const cards = [...FITS_CARDS, ...wcs];
+  const buffer = writeFits({ width, height, depth: planes.length, data }, { cards });
   return { buffer, contentType: CONTENT_TYPES.fits, extension: 'fits', width, height };
 }
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { MessageChannel, type Transferable } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { CompositeOptions } from '../composite/composite';
+import { CompositeAlignOptions } from '../composite/composite-align';
 import { DecodeLimits, ImageInfo, probeImage } from '../decode/probe';
 import {
   ImageDecodeError,
@@ -59,7 +60,7 @@ export class ImagingPool {
   /** Colour composite; `inputs[i]` is the encoded image of `options.channels[i]`. */
   composite(
     inputs: Uint8Array[],
-    options: CompositeOptions,
+    options: CompositeOptions & CompositeAlignOptions,
     run: ImagingRunOptions = {},
   ): Promise<EncodedImage> {
     return this.execute({ kind: 'composite', inputs, options }, inputs, run);

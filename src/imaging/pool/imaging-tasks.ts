@@ -1,4 +1,5 @@
-import { CompositeOptions, compositeImages } from '../composite/composite';
+import { CompositeOptions } from '../composite/composite';
+import { CompositeAlignOptions, alignedComposite } from '../composite/composite-align';
 import { ImagingError, ImagingErrorCode } from '../errors';
 import { MosaicOptions, mosaicImages } from '../mosaic/mosaic';
 import { WcsMosaicOptions, wcsMosaic } from '../mosaic/wcs-mosaic';
@@ -7,7 +8,7 @@ import { EncodedImage, ProgressFn } from '../types';
 
 /** A unit of CPU-heavy work, serialisable to a worker thread. */
 export type ImagingTask =
-  | { kind: 'composite'; inputs: Uint8Array[]; options: CompositeOptions }
+  | { kind: 'composite'; inputs: Uint8Array[]; options: CompositeOptions & CompositeAlignOptions }
   | { kind: 'mosaic'; inputs: Uint8Array[]; options: MosaicOptions | WcsMosaicOptions }
   | { kind: 'thumbnail'; input: Uint8Array; options: ThumbnailOptions };
 
@@ -26,7 +27,7 @@ export function runImagingTask(
 ): Promise<EncodedImage> {
   switch (task.kind) {
     case 'composite':
-      return compositeImages(task.inputs, task.options, onProgress, consume);
+      return alignedComposite(task.inputs, task.options, onProgress, consume);
     case 'mosaic':
       return task.options.layout === 'wcs'
         ? wcsMosaic(task.inputs, task.options, onProgress, consume)

@@ -81,6 +81,15 @@ export class CompositeExportDto extends ExportOutputDto {
   @IsOptional()
   @IsIn([8, 16])
   bitDepth?: 8 | 16;
+
+  /** `wcs` (the default when every channel has a celestial WCS) aligns channels on the sky. */
+  @IsOptional()
+  @IsIn(['wcs', 'pixel'])
+  align?: 'wcs' | 'pixel';
+
+  @IsOptional()
+  @IsBoolean()
+  backgroundNeutralize?: boolean;
 }
 
 /** What the composite job runs with (the body without submission options). */

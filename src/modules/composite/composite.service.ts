@@ -1,9 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { Principal } from '../../core/auth/principal';
+import { AppError } from '../../core/errors/app-error';
+import { ErrorCode } from '../../core/errors/error-code';
 import { Accepted, JobsService } from '../../core/jobs/jobs.service';
 import { estimateCompositeMB } from '../../imaging';
 import { AssetLibrary } from '../assets/asset-library.service';
+import { AssetRecord } from '../assets/asset-store.port';
 import { MemoryBudget } from '../imaging-pool/memory-budget';
 import { COMPOSITE_JOB } from './composite.handler';
 import { CompositeExportDto, CompositePayload } from './composite.dto';
@@ -30,11 +33,29 @@ export class CompositeService {
     const assets = await this.library.requireAll(user, refs);
     assertOutputPixels(assets[0].width, assets[0].height, body, this.config.maxPixels);
     this.budget.plan(estimateCompositeMB(assets, body), body.downscale);
-    return this.jobs.submit(user, COMPOSITE_JOB, plain(payload), { idempotencyKey, priority });
+    const align = resolveAlign(assets, body.align);
+    return this.jobs.submit(user, COMPOSITE_JOB, plain({ ...payload, align }), {
+      idempotencyKey,
+      priority,
+    });
   }
 }
 
 /** The DTO instances as plain JSON (what the store keeps and the idempotency hash sees). */
 function plain(payload: CompositePayload): CompositePayload {
   return JSON.parse(JSON.stringify(payload)) as CompositePayload;
+}
+
+/** `wcs` by default when every channel has a celestial WCS; asked for, every channel needs one. */
+function resolveAlign(assets: AssetRecord[], align: 'wcs' | 'pixel' | undefined): 'wcs' | 'pixel' {
+  const missing = assets.flatMap((a, i) => (a.wcs ? [] : [i]));
+  if (align === 'wcs' && missing.length > 0) {
+    throw new AppError(
+      422,
+      ErrorCode.unsupported_image,
+      'align "wcs" needs a celestial WCS in every channel',
+      missing.map((i) => ({ field: `channels.${i}.assetId`, problem: 'has no celestial WCS' })),
+    );
+  }
+  return align ?? (missing.length === 0 ? 'wcs' : 'pixel');
 }
