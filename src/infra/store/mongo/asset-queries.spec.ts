@@ -7,7 +7,8 @@ import {
   setThumbnailJobUpdate,
   toAssetDocument,
 } from './asset-queries';
-import { AssetSchema } from './asset.schema';
+import { Mongoose } from 'mongoose';
+import { AssetDocument, AssetSchema } from './asset.schema';
 
 describe('asset queries', () => {
   describe(assetListFilter.name, () => {
@@ -40,6 +41,15 @@ describe('asset queries', () => {
   it('should build single-operator updates, never a whole-document replace', () => {
     expect(setThumbnailJobUpdate('job-7')).toEqual({ $set: { thumbnailJobId: 'job-7' } });
     expect(addThumbnailUpdate('256.webp')).toEqual({ $addToSet: { thumbnails: '256.webp' } });
+  });
+
+  it('should cast against the schema unchanged (no connection needed to check a filter)', () => {
+    const model = new Mongoose().model<AssetDocument>(AssetDocument.name, AssetSchema);
+    const filter = assetListFilter({ owner: 'bob', limit: 5, cursor: { createdAt: 9, id: 'z' } });
+    expect(model.find(filter).cast(model)).toEqual(filter);
+    const doc = new model(toAssetDocument(makeAsset({ id: 'a1' })));
+    expect(doc.validateSync()).toBeUndefined();
+    expect(() => model.find({ createdAt: { $lt: 'yesterday' } }).cast(model)).toThrow(/Cast/);
   });
 
   describe(toAssetDocument.name, () => {
