@@ -26,6 +26,8 @@ export async function openPage(browser: Browser, opts: PageOptions = {}): Promis
     colorScheme: opts.dark ? 'dark' : 'light',
     acceptDownloads: true,
   });
+  // Wide margins: the machine running the suite may be busy.
+  context.setDefaultTimeout(60_000);
   const page = await context.newPage();
   trackErrors(page);
   return page;
