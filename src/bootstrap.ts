@@ -2,13 +2,13 @@ import 'reflect-metadata';
 import { INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 import { SocketLimits } from './core/limits/socket-limits';
 import { applySecurity } from './core/limits/security';
 import { withNestLogLevels } from './core/logging/logging.module';
+import { setupOpenApi } from './core/openapi/openapi';
 import { createRealtimeAdapter } from './core/realtime/realtime-io.adapter';
 import { verifyJsonDepth } from './core/http/json-depth';
 import { createValidationPipe } from './core/validation.pipe';
@@ -33,10 +33,6 @@ export async function createApp(
   app.set('etag', false);
   // The browser app at `/` (API under /api, sockets under /socket.io): see client/.
   app.use(spaStatic());
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder().setTitle('Darkroom').setVersion('1').addBearerAuth().build(),
-  );
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  await setupOpenApi(app);
   return app;
 }
