@@ -47,7 +47,7 @@ describe('Browser: without Socket.IO', () => {
     await waitForAttribute(row, 'data-state', (v) => v === 'completed');
     expect(await row.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('100');
     expect(streams.some((url) => url.includes(res.body.jobId))).toBe(true);
-    await screenshot(page, 'jobs-polling-390-dark');
+    await screenshot(page, 'jobs-polling-1280-light');
     expect(errorsOf(page)).toEqual([]);
     await page.context().close();
   });

@@ -1,7 +1,9 @@
+import { useRef } from 'react';
 import { useJob } from '../../api/queries';
 import { useWatchJobs } from '../../live/live-context';
 import { ErrorMessage } from '../../ui/error-message';
 import { formatBytes, formatTime } from '../../ui/format';
+import { useReveal } from '../../ui/use-reveal';
 import { JobActions, JobProgress, StateBadge } from './job-bits';
 
 /** One job in full: progress, error, result, log and the history of its runs. */
@@ -9,8 +11,11 @@ export function JobPanel({ id, onClose }: { id: string; onClose(): void }) {
   const query = useJob(id);
   useWatchJobs([id]);
   const job = query.data;
+  const panel = useRef<HTMLElement>(null);
+  useReveal(panel, id);
   return (
     <aside
+      ref={panel}
       className="card details"
       aria-labelledby="job-title"
       onKeyDown={(e) => e.key === 'Escape' && onClose()}

@@ -4,6 +4,7 @@ import type { Asset } from '../../api/types';
 import { useAssetHeader } from '../../api/queries';
 import { ErrorMessage } from '../../ui/error-message';
 import { formatBytes } from '../../ui/format';
+import { useReveal } from '../../ui/use-reveal';
 
 interface Props {
   asset: Asset;
@@ -16,9 +17,12 @@ interface Props {
 export function AssetDetails({ asset, onClose, onDelete, deleting }: Props) {
   const header = useAssetHeader(asset);
   const heading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => heading.current?.focus(), [asset.id]);
+  useEffect(() => heading.current?.focus({ preventScroll: true }), [asset.id]);
+  const panel = useRef<HTMLElement>(null);
+  useReveal(panel, asset.id);
   return (
     <aside
+      ref={panel}
       className="card details"
       aria-labelledby="asset-title"
       onKeyDown={(e) => e.key === 'Escape' && onClose()}
