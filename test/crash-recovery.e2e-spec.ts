@@ -6,7 +6,8 @@ import { ServerProcess } from './support/server-process';
 
 describe('Crash recovery (e2e, separate process)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'darkroom-crash-'));
-  const env = { DATA_DIR: dataDir, DIAGNOSTIC_CONCURRENCY: '4' };
+  // A short lease: a crashed process's jobs are recovered by lease expiry (any process may).
+  const env = { DATA_DIR: dataDir, DIAGNOSTIC_CONCURRENCY: '4', JOB_LEASE_MS: '3000' };
   const token = ServerProcess.token('alice');
   let server: ServerProcess | undefined;
 
@@ -48,6 +49,8 @@ describe('Crash recovery (e2e, separate process)', () => {
       const job = (await server.request('GET', `/api/jobs/${summary.id}`, { token })).body;
       const texts: string[] = job.messages.map((m: { text: string }) => m.text);
       expect(texts.filter((text) => text === 'completed')).toHaveLength(1);
+      const events: string[] = job.history.map((h: { event: string }) => h.event);
+      expect(events.filter((event) => event === 'completed')).toHaveLength(1);
       expect(job.attempt).toBe(1);
       expect(job.result.bytes).toBe(1000);
       const file = await server.request('GET', `/api/jobs/${job.id}/result`, { token });
@@ -87,5 +90,35 @@ describe('Crash recovery (e2e, separate process)', () => {
     );
     expect(job.attempt).toBe(1);
     expect(job.messages.map((m: { text: string }) => m.text)).toContain('released for another run');
+  });
+
+  it('should end cancelled, and never run again, when cancelled during the SIGTERM drain', async () => {
+    await server?.stop('SIGKILL');
+    server = await ServerProcess.start({ ...env, SHUTDOWN_GRACE_MS: '5000' });
+    const res = await server.request('POST', '/api/diagnostics/jobs', {
+      token,
+      body: { durationMs: 20_000, steps: 200 },
+    });
+    const id = res.body.jobId as string;
+    await eventually(async () => {
+      const job = await server!.request('GET', `/api/jobs/${id}`, { token });
+      return job.body.state === 'running' ? true : undefined;
+    });
+    const exited = server.stop('SIGTERM');
+    const cancel = await eventually(async () => {
+      const r = await server!.request('POST', `/api/jobs/${id}/cancel`, { token });
+      return r.status === 202 || r.status === 200 ? r : undefined;
+    });
+    expect(cancel.body.cancelRequested).toBe(true);
+    await exited;
+
+    server = await ServerProcess.start(env);
+    const first = (await server.request('GET', `/api/jobs/${id}`, { token })).body;
+    expect(first.state).toBe('cancelled');
+    await new Promise((r) => setTimeout(r, 1500));
+    const later = (await server.request('GET', `/api/jobs/${id}`, { token })).body;
+    expect(later.state).toBe('cancelled');
+    const claims = later.history.filter((h: { event: string }) => h.event === 'claimed');
+    expect(claims).toHaveLength(1);
   });
 });

@@ -44,8 +44,9 @@ export class ServerProcess {
     });
   }
 
-  static token(user: string): string {
-    return jwt.sign({}, SERVER_SECRET, { algorithm: 'HS256', subject: user, expiresIn: 3600 });
+  static token(user: string, admin = false): string {
+    const claims = admin ? { role: 'admin' } : {};
+    return jwt.sign(claims, SERVER_SECRET, { algorithm: 'HS256', subject: user, expiresIn: 3600 });
   }
 
   request<T = any>(method: string, path: string, opts?: RequestOptions): Promise<HttpResponse<T>> {
@@ -54,7 +55,7 @@ export class ServerProcess {
 
   /** Sends a signal and waits for the process to exit. */
   stop(signal: NodeJS.Signals): Promise<void> {
-    if (this.child.exitCode !== null) return Promise.resolve();
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return Promise.resolve();
     return new Promise((resolve) => {
       this.child.once('exit', () => resolve());
       this.child.kill(signal);

@@ -334,7 +334,6 @@ export class JobRunner
   /** Shutdown, in order: stop claiming, drain with heartbeats on, then release what is left. */
   async beforeApplicationShutdown(): Promise<void> {
     this.readiness.markDraining();
-    this.unsubscribe?.();
     for (const w of this.workers.values()) clearTimeout(w.wakeTimer);
     await this.drain(this.config.jobs.shutdownGraceMs);
     for (const attempt of this.activeAttempts()) abortAttempt(attempt, AbortReason.shutdown);
@@ -342,6 +341,7 @@ export class JobRunner
   }
 
   onApplicationShutdown(): void {
+    this.unsubscribe?.();
     this.timers.forEach(clearInterval);
   }
 
