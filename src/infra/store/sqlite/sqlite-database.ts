@@ -30,7 +30,8 @@ export class SqliteDatabase {
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
+    // Short: a write that finds another process's transaction retries asynchronously (flush).
+    this.db.pragma('busy_timeout = 20');
     this.db.exec(
       'CREATE TABLE IF NOT EXISTS component_versions (component TEXT PRIMARY KEY, version INTEGER NOT NULL)',
     );
@@ -76,7 +77,7 @@ export class SqliteDatabase {
     if (this.pending.length === 0 || !this.db.open) return;
     if (!this.begin()) {
       this.flushing = true;
-      this.busyDelay = Math.min(this.busyDelay * 2 || 1, 50);
+      this.busyDelay = Math.min(this.busyDelay * 2 || 1, 8);
       setTimeout(() => {
         this.flushing = false;
         this.flush();
@@ -102,15 +103,12 @@ export class SqliteDatabase {
   }
 
   private begin(): boolean {
-    this.db.pragma('busy_timeout = 0');
     try {
       this.prepared('BEGIN IMMEDIATE').run();
       return true;
     } catch (err) {
       if ((err as { code?: string }).code !== 'SQLITE_BUSY') throw err;
       return false;
-    } finally {
-      this.db.pragma('busy_timeout = 5000');
     }
   }
 

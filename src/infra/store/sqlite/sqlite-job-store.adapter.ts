@@ -36,6 +36,9 @@ const PROGRESS_SQL =
 const RENEW_SQL =
   `UPDATE jobs SET leaseExpiresAt = ? WHERE id = ? AND state = 'running' AND leaseToken = ? ` +
   `RETURNING cancelRequested`;
+const WAITING_SQL =
+  `SELECT (SELECT n FROM job_waiting WHERE owner = '') AS total, ` +
+  `(SELECT n FROM job_waiting WHERE owner = ?) AS mine`;
 const CHANGE_SQL = 'INSERT INTO job_changes (jobId, owner, node, kind, at) VALUES (?, ?, ?, ?, ?)';
 
 /**
@@ -292,10 +295,8 @@ export class SqliteJobStore implements JobStore {
 
   /** Waiting-room counts (system jobs excluded): all users, and `owner`'s own. */
   private waitingOf(owner: string): { total: number; owner: number } {
-    const sql = `SELECT owner, n FROM job_waiting WHERE owner IN ('', ?)`;
-    const rows = this.sql(sql).all(owner) as { owner: string; n: number }[];
-    const n = (who: string) => rows.find((r) => r.owner === who)?.n ?? 0;
-    return { total: n(''), owner: n(owner) };
+    const row = this.sql(WAITING_SQL).get(owner) as { total: number | null; mine: number | null };
+    return { total: row.total ?? 0, owner: row.mine ?? 0 };
   }
 
   /** Reads the row and applies the transition `decide` picks, in the open transaction. */

@@ -43,7 +43,6 @@ export const MIGRATIONS: readonly string[] = [
    DROP INDEX jobs_state_type;
    CREATE INDEX jobs_claim ON jobs (type, priority DESC, fairRank, createdAt) WHERE state = 'queued';
    CREATE INDEX jobs_node ON jobs (node) WHERE state = 'running';
-   CREATE INDEX jobs_running_lease ON jobs (leaseExpiresAt) WHERE state = 'running';
    CREATE TABLE job_waiting (owner TEXT PRIMARY KEY, n INTEGER NOT NULL);
    INSERT INTO job_waiting (owner, n)
      SELECT owner, COUNT(*) FROM jobs WHERE state = 'queued' GROUP BY owner;
@@ -77,7 +76,8 @@ export const MIGRATIONS: readonly string[] = [
      at INTEGER NOT NULL
    );
    CREATE INDEX job_changes_at ON job_changes (at);`,
-  `ALTER TABLE jobs ADD COLUMN run INTEGER NOT NULL DEFAULT 0;`,
+  `ALTER TABLE jobs ADD COLUMN run INTEGER NOT NULL DEFAULT 0;
+   DROP INDEX IF EXISTS jobs_running_lease;`,
 ];
 
 export const JSON_COLUMNS = ['payload', 'error', 'result', 'messages', 'history'] as const;
