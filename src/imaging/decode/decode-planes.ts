@@ -1,7 +1,8 @@
 import sharp from 'sharp';
 import { ImageDecodeError } from '../errors';
 import { resampleBilinear } from '../composite/resample';
-import { gunzipFits, isGzip } from '../fits/fits-gzip';
+import { gunzipFits } from '../fits/fits-gzip';
+import { isGzip } from '../fits/fits-header';
 import { readFits } from '../fits/fits-reader';
 import { Plane } from '../types';
 import { detectFormat } from './detect-format';

@@ -1,5 +1,5 @@
 import { ImageDecodeError } from '../errors';
-import { isGzip } from '../fits/fits-gzip';
+import { isGzip } from '../fits/fits-header';
 
 /** Input formats we accept. */
 export type ImageFormat = 'fits' | 'png' | 'jpeg' | 'tiff' | 'webp';

@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { ImageDecodeError, ImageTooLargeError } from '../errors';
-import { gunzipFits, isGzip } from '../fits/fits-gzip';
+import { gunzipFits } from '../fits/fits-gzip';
+import { isGzip } from '../fits/fits-header';
 import { readFitsHeader } from '../fits/fits-header';
 import { CelestialWcs, readWcs } from '../wcs/celestial-wcs';
 import { ImageFormat, detectFormat } from './detect-format';

@@ -6,7 +6,9 @@ import { decodePlanes } from '../decode/decode-planes';
 import { probeImage } from '../decode/probe';
 import { describeWithTool, hasAstropy, runPython } from '../testing/external-tools';
 import { formatCard } from './fits-card';
-import { gunzipFits, isGzip } from './fits-gzip';
+import { gunzipFits } from './fits-gzip';
+import { ImageDecodeError } from '../errors';
+import { isGzip, readFitsHeader } from './fits-header';
 import { writeFits } from './fits-writer';
 
 const image = writeFits({
@@ -67,6 +69,12 @@ describe('gunzipFits', () => {
     await expect(probeImage(gzipSync(Buffer.from('hello world')))).rejects.toMatchObject({
       code: 'unsupported_image',
     });
+  });
+
+  it('should let header readers (readFitsHeader) read a gzip file’s headers synchronously', () => {
+    const gz = gzipSync(Buffer.concat([image, Buffer.alloc(32 * 1024 * 1024)]));
+    expect(readFitsHeader(gz)).toMatchObject({ width: 6, height: 4, bitpix: -32 });
+    expect(() => readFitsHeader(gzipSync(Buffer.from('plain text')))).toThrow(ImageDecodeError);
   });
 
   it('should keep only the headers in probe and header modes', async () => {

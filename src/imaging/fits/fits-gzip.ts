@@ -3,11 +3,6 @@ import { ImageDecodeError, ImageTooLargeError } from '../errors';
 import { FITS_BLOCK } from './fits-card';
 import { findImageHdu, imageOf, isFits, requiredDataBytes } from './fits-header';
 
-/** True when the bytes start with the gzip magic number. */
-export function isGzip(buffer: Uint8Array): boolean {
-  return buffer.length >= 3 && buffer[0] === 0x1f && buffer[1] === 0x8b && buffer[2] === 8;
-}
-
 /**
  * How far {@link gunzipFits} inflates: `image` keeps everything up to the end of the image
  * HDU's data; `probe` inflates that far too (so a truncated file is caught) but keeps only the

@@ -1,6 +1,7 @@
 import { ImageDecodeError } from '../errors';
 import { CARD_LENGTH, FITS_BLOCK, FitsCard, findCard, numberCard, parseCard } from './fits-card';
 import { isCompressedImage, logicalHeader } from './fits-compressed-header';
+import { inflateHead } from './fits-gzip-head';
 
 /** BITPIX values defined by the FITS standard. */
 export type Bitpix = 8 | 16 | 32 | 64 | -32 | -64;
@@ -136,8 +137,14 @@ export function requiredDataBytes(hdu: FitsHdu, width: number, height: number): 
  * Cheap probe: reads headers only (no pixel is decoded) to give dimensions and BITPIX, e.g. to
  * validate an upload. Throws {@link ImageDecodeError} on anything we could not decode later.
  * `length` is the file's full size when `buffer` holds only its start (e.g. inflated headers).
+ * A gzip-compressed file is accepted: its headers are inflated (bounded) to be read.
  */
 export function readFitsHeader(buffer: Uint8Array, length = buffer.length): FitsImageInfo {
+  if (isGzip(buffer)) {
+    // Headers of a gzip'd file come from its inflated start; its data is checked when decoded.
+    const head = inflateHead(buffer, (bytes) => findsImage(bytes));
+    return readFitsHeader(head, Infinity);
+  }
   const hdu = findImageHdu(buffer);
   const { axes, bitpix, cards } = imageOf(hdu);
   if (axes.length < 2) throw new ImageDecodeError('FITS image must have at least 2 axes');
@@ -147,4 +154,19 @@ export function readFitsHeader(buffer: Uint8Array, length = buffer.length): Fits
     throw new ImageDecodeError('FITS data unit is truncated');
   }
   return { width, height, depth, bitpix: bitpix as Bitpix, cards, hdu };
+}
+
+/** Whether the bytes hold an image HDU's complete header (so inflating further is not needed). */
+function findsImage(bytes: Uint8Array): boolean {
+  try {
+    findImageHdu(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** True when the bytes start with the gzip magic number. */
+export function isGzip(buffer: Uint8Array): boolean {
+  return buffer.length >= 3 && buffer[0] === 0x1f && buffer[1] === 0x8b && buffer[2] === 8;
 }

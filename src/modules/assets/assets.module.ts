@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AssetHeaderService } from './asset-header.service';
 import { AssetLibrary } from './asset-library.service';
 import { AssetViewMapper } from './asset-view';
 import { AssetsController } from './assets.controller';
@@ -7,7 +8,7 @@ import { AssetsService } from './assets.service';
 /** Input images: upload, listing, download, delete; and the library other domains load from. */
 @Module({
   controllers: [AssetsController],
-  providers: [AssetsService, AssetLibrary, AssetViewMapper],
+  providers: [AssetsService, AssetHeaderService, AssetLibrary, AssetViewMapper],
   exports: [AssetLibrary],
 })
 export class AssetsModule {}
