@@ -3,7 +3,9 @@
 // (JobsService.submit → SQLite → waiting room → worker → SQLite), in this process.
 //   npm run bench:engine -- [--jobs 20000] [--concurrency 8] [--rate 2000] [--seconds 10] [--http]
 // --http submits the burst over real HTTP (64 in flight, client in this process) instead of calling the service.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -143,6 +145,11 @@ async function main() {
     report(name, result, lag);
     await engine.app.close();
     rmSync(engine.dataDir, { recursive: true, force: true });
+  }
+  // The same burst through two processes sharing one data directory.
+  if (!HTTP) {
+    const script = fileURLToPath(new URL('./engine-processes.mjs', import.meta.url));
+    execFileSync(process.execPath, [script, '--processes', '2', ...args], { stdio: 'inherit' });
   }
 }
 

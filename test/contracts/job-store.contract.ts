@@ -71,6 +71,7 @@ function describeRecords(get: () => JobStore): void {
     await get().insert(record, ROOMY, by());
     expect(await get().get(record.id)).toEqual(record);
     expect(await get().get('nope')).toBeNull();
+    expect(await get().getMany([record.id, 'nope'])).toEqual([record]);
   });
 
   it('should bound the waiting room globally and per user, system jobs exempt', async () => {

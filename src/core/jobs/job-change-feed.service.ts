@@ -72,13 +72,13 @@ export class JobChangeFeed implements OnApplicationBootstrap, OnApplicationShutd
       const seen = byJob.get(change.jobId);
       if (!seen || seen.kind === 'progress') byJob.set(change.jobId, change);
     }
+    const wanted: string[] = [];
     for (const change of byJob.values()) {
-      if (change.kind === 'deleted') {
-        this.tracker.emitDeleted(change.jobId, change.owner);
-        continue;
-      }
-      const job = await this.store.get(change.jobId);
-      if (!job) continue;
+      if (change.kind === 'deleted') this.tracker.emitDeleted(change.jobId, change.owner);
+      else wanted.push(change.jobId);
+    }
+    for (const job of await this.store.getMany(wanted)) {
+      const change = byJob.get(job.id)!;
       if (change.kind === 'state' || job.state !== JobState.running) this.tracker.publish(job);
       else this.emitProgress(job);
     }

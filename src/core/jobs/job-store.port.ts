@@ -161,6 +161,8 @@ export interface JobStore {
   delete(id: string, by: Writer): Promise<boolean>;
 
   get(id: string): Promise<JobRecord | null>;
+  /** The records that exist among `ids` (any order). */
+  getMany(ids: readonly string[]): Promise<JobRecord[]>;
   findByIdempotencyKey(owner: string, key: string): Promise<JobRecord | null>;
   list(query: JobListQuery): Promise<JobRecord[]>;
   /** Finished jobs whose `expiresAt` is before `now`. */

@@ -210,6 +210,12 @@ export class SqliteJobStore implements JobStore {
     return Promise.resolve(this.row(id));
   }
 
+  getMany(ids: readonly string[]): Promise<JobRecord[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    const sql = `SELECT * FROM jobs WHERE id IN (SELECT value FROM json_each(?))`;
+    return Promise.resolve((this.sql(sql).all(JSON.stringify(ids)) as Row[]).map(fromRow));
+  }
+
   findByIdempotencyKey(owner: string, key: string): Promise<JobRecord | null> {
     const sql = 'SELECT * FROM jobs WHERE owner = ? AND idempotencyKey = ?';
     const row = this.sql(sql).get(owner, key) as Row | undefined;
