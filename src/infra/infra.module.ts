@@ -61,12 +61,14 @@ class StoreLifecycle implements OnApplicationShutdown {
     @Inject(JOB_STORE) private readonly store: JobStore,
     @Inject(ASSET_STORE) private readonly assets: AssetStore,
     @Inject(SQLITE_DATABASE) private readonly sqlite: SqliteDatabase | null,
+    @Inject(BLOB_STORE) private readonly blobs: BlobStore,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
     await this.store.close();
     await this.assets.close();
     await this.sqlite?.close();
+    await this.blobs.close();
   }
 }
 

@@ -49,6 +49,8 @@ export interface BlobStore {
   directUrl(key: string, options: DirectLinkOptions): Promise<string | null>;
   /** Cheap reachability probe for readiness. */
   ping(): Promise<void>;
+  /** Releases connections (after the app's last write). */
+  close(): Promise<void>;
 }
 
 export class BlobNotFoundError extends Error {

@@ -91,4 +91,9 @@ export class LocalBlobStore implements BlobStore {
     await mkdir(this.root, { recursive: true });
     await stat(this.root);
   }
+
+  /** Nothing to release: every call opens and closes its own files. */
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
 }

@@ -179,8 +179,10 @@ export class S3BlobStore implements BlobStore {
     await this.client.send(new HeadBucketCommand({ Bucket: this.options.bucket }));
   }
 
-  close(): void {
+  /** Closes the client's keep-alive sockets. */
+  close(): Promise<void> {
     this.client.destroy();
+    return Promise.resolve();
   }
 }
 

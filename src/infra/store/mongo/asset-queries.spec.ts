@@ -49,7 +49,8 @@ describe('asset queries', () => {
     expect(model.find(filter).cast(model)).toEqual(filter);
     const doc = new model(toAssetDocument(makeAsset({ id: 'a1' })));
     expect(doc.validateSync()).toBeUndefined();
-    expect(() => model.find({ createdAt: { $lt: 'yesterday' } }).cast(model)).toThrow(/Cast/);
+    const wrong = { createdAt: { $lt: 'yesterday' } };
+    expect(() => model.find().cast(model, wrong)).toThrow(/Cast/);
   });
 
   describe(toAssetDocument.name, () => {
