@@ -87,6 +87,23 @@ describe('Browser: composite builder', () => {
     await page.context().close();
   });
 
+  it('should export a mosaic of two tiles', async () => {
+    const token = t.token('tiler');
+    await uploadChannels(t, token, 2);
+    const page = await openPage(browser);
+    await signInByLink(page, t.url, token, '/mosaic');
+    await page.getByRole('button', { name: 'Export mosaic' }).click();
+    await page.getByText('Choose at least two tiles.').waitFor();
+    for (const name of ['band-0.fits', 'band-1.fits']) await page.getByLabel(name).check();
+    await page.getByLabel('Layout').selectOption('grid');
+    await page.getByRole('button', { name: 'Export mosaic' }).click();
+    const bar = page.getByRole('progressbar', { name: 'Mosaic progress' });
+    await waitForAttribute(bar, 'aria-valuenow', (v) => v === '100');
+    await page.getByRole('link', { name: 'Download' }).waitFor();
+    await screenshotSizes(page, 'mosaic');
+    await page.context().close();
+  });
+
   it('should show invalid input next to its field', async () => {
     const token = t.token('fussy');
     await uploadChannels(t, token, 1);

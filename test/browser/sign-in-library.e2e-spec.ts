@@ -86,6 +86,14 @@ describe('Browser: sign-in and library', () => {
     const details = page.getByRole('complementary');
     await details.getByText('FITS', { exact: true }).waitFor();
     await details.getByText('120 × 90 px, 1 channel').waitFor();
+    const assetId = await tile.getAttribute('data-asset-id');
+    const header = await t.request('GET', `/api/assets/${assetId}/header`, { token });
+    if (header.status === 200) {
+      // The FITS header cards, as the server reads them.
+      const cards = details.getByRole('table');
+      await cards.getByRole('rowheader', { name: 'BITPIX' }).waitFor();
+      expect(await cards.locator('tbody tr').count()).toBe(header.body.cards.length);
+    }
     await screenshotSizes(page, 'library');
     expect(errorsOf(page)).toEqual([]);
     await page.context().close();
