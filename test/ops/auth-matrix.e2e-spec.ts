@@ -100,8 +100,8 @@ describe('operations: auth matrix (every route and socket action)', () => {
       signal: abort.signal,
     });
     const first = await stream.body!.getReader().read();
-    expect(Buffer.from(first.value!).toString()).toContain('event: stats');
-    expect(Buffer.from(first.value!).toString()).not.toContain(jobId);
+    expect(Buffer.from(first.value).toString()).toContain('event: stats');
+    expect(Buffer.from(first.value).toString()).not.toContain(jobId);
     abort.abort();
     // Bob's DELETE and cancel changed nothing of Alice's.
     expect((await t.request('GET', `/api/jobs/${jobId}`, { token: alice })).status).toBe(200);
