@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { RecordingSocket } from './realtime/realtime-clients';
 import { eventually } from './support/http';
 import { ServerProcess } from './support/server-process';
 
@@ -120,5 +121,30 @@ describe('Crash recovery (e2e, separate process)', () => {
     expect(later.state).toBe('cancelled');
     const claims = later.history.filter((h: { event: string }) => h.event === 'claimed');
     expect(claims).toHaveLength(1);
+  });
+
+  it('should push the end of a job drained on SIGTERM to its sockets, answering 503 ready meanwhile', async () => {
+    await server?.stop('SIGKILL');
+    server = await ServerProcess.start({ ...env, SHUTDOWN_GRACE_MS: '10000' });
+    const socket = await RecordingSocket.connect(server.url, token);
+    const res = await server.request('POST', '/api/diagnostics/jobs', {
+      token,
+      body: { durationMs: 2500, steps: 10 },
+    });
+    const id = res.body.jobId as string;
+    await eventually(async () => {
+      const job = await server!.request('GET', `/api/jobs/${id}`, { token });
+      return job.body.state === 'running' ? true : undefined;
+    });
+    const exited = server.stop('SIGTERM');
+    const ready = await eventually(async () => {
+      const r = await server!.request('GET', '/health/ready');
+      return r.status === 503 ? r : undefined;
+    });
+    expect(ready.status).toBe(503);
+    await exited;
+    const names = socket.events.filter((e) => e.data?.id === id || e.data?.jobId === id);
+    expect(names.at(-1)).toMatchObject({ name: 'job:completed' });
+    socket.socket.close();
   });
 });
