@@ -53,8 +53,12 @@ describe('Browser: sign-in and library', () => {
     await page.getByLabel('Access token').fill('not a token');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByText('This is not a Darkroom token').waitFor();
-    await page.getByLabel('Access token').fill(t.token('paster'));
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    // By keyboard only: type, Tab to the button, Enter.
+    await page.getByLabel('Access token').fill('');
+    await page.getByLabel('Access token').focus();
+    await page.keyboard.type(t.token('paster'));
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Library' }).waitFor();
     // A token the server refuses (here: another secret) leads back to sign-in with a reason.
     const forged = jwt.sign({}, 'another-secret', { subject: 'paster', expiresIn: 60 });

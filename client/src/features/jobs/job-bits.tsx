@@ -2,6 +2,7 @@ import type { Job } from '../../api/types';
 import { TERMINAL_STATES } from '../../api/types';
 import { useJobActions } from '../../api/queries';
 import { ErrorMessage } from '../../ui/error-message';
+import { DownloadLink } from './download-link';
 import { estimateRemainingMs, formatDuration } from '../../ui/format';
 import { ProgressBar } from '../../ui/progress-bar';
 import { useNow } from '../../ui/use-now';
@@ -76,14 +77,8 @@ export function JobActions({ job, compact = false }: { job: Job; compact?: boole
           Retry
         </button>
       )}
-      {job.state === 'completed' && job.result?.kind === 'blob' && (
-        <a
-          className={`btn btn--primary${small}`}
-          href={job.result.downloadUrl}
-          download={job.result.filename}
-        >
-          Download
-        </a>
+      {job.state === 'completed' && (
+        <DownloadLink job={job} className={`btn btn--primary${small}`} />
       )}
       {job.state === 'completed' && job.result?.kind === 'asset' && (
         <a className={`btn${small}`} href="/library">

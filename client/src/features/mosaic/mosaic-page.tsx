@@ -77,7 +77,7 @@ export function MosaicPage() {
           ) : null}
         </fieldset>
         <div>
-          <fieldset className="card channel">
+          <fieldset className="card">
             <legend>Layout and output</legend>
             <div className="channel__grid">
               <div className="field">
