@@ -1,7 +1,8 @@
 import type { ImageFormat, ThumbnailFormat } from '../../imaging';
+import { JobType } from '../job-types';
 
 /** Job type of thumbnail rendering (queued for every new asset, and by `POST /api/thumbnails`). */
-export const THUMBNAIL_JOB = 'thumbnail';
+export const THUMBNAIL_JOB = JobType.thumbnail;
 
 /** Payload of a thumbnail job. */
 export interface ThumbnailPayload {

@@ -13,8 +13,9 @@ import {
 } from '../imaging-pool/imaging-job-steps';
 import { MemoryBudget, MemoryPlan } from '../imaging-pool/memory-budget';
 import type { CompositePayload } from './composite.dto';
+import { JobType } from '../job-types';
 
-export const COMPOSITE_JOB = 'composite';
+export const COMPOSITE_JOB = JobType.composite;
 
 /** The pool reports decode/stretch per channel over 80 % of the task, then encode. */
 function describeComposite(n: number, format: string): DescribeProgress {

@@ -6,8 +6,9 @@ import { RetryableJobError } from '../../core/jobs/job-errors';
 import { JobResult } from '../../core/jobs/job.model';
 import { burnCpu } from './cpu-burn';
 import { DiagnosticPayload } from './diagnostics.dto';
+import { JobType } from '../job-types';
 
-export const DIAGNOSTIC_JOB = 'diagnostic';
+export const DIAGNOSTIC_JOB = JobType.diagnostic;
 
 /** Streams `bytes` pseudo-random bytes in 64 KiB chunks (never the whole blob in memory). */
 function randomStream(bytes: number): Readable {

@@ -23,8 +23,9 @@ import {
 import { MemoryBudget, MemoryPlan } from '../imaging-pool/memory-budget';
 import type { MosaicPayload } from './mosaic.dto';
 import { estimateWcsMosaic, wcsGridOf } from './wcs-plan';
+import { JobType } from '../job-types';
 
-export const MOSAIC_JOB = 'mosaic';
+export const MOSAIC_JOB = JobType.mosaic;
 
 /** The pool reports decode per tile over 70 % of the task, then stretch and encode. */
 function describeMosaic(n: number, format: string): DescribeProgress {
