@@ -5,9 +5,10 @@
  * that scales with the area of the work grid; a downscale factor `s` (linear, 0 < s ≤ 1) costs
  * `fixedMB + scalableMB × s²`.
  *
- * Coefficients were calibrated against the peak RSS of real runs (`bench/memory-calibrate.ts`):
- * the model's terms count every buffer alive at the worst moment, and {@link SAFETY} covers what
- * the garbage collector keeps a little longer than the code does.
+ * The terms count every buffer alive at the worst moment; they were checked against the peak RSS
+ * of the server (`node bench/memory-budget.mjs`): a 16000² RGB PNG composite peaks at 3635 MB
+ * above the idle server, the model says 4275 MB; downscaled to fit 2048 MB it peaks at ~1300 MB.
+ * {@link SAFETY} covers what the garbage collector keeps a little longer than the code does.
  */
 
 const MB = 1024 * 1024;
@@ -91,7 +92,8 @@ export function estimateCompositeMB(
   const worstScalable = Math.max(...decodes.map((d) => d.scalable));
   const fits = output.format === 'fits';
   const held = fits ? 3 * plane : (n - 1) * plane;
-  const decoding = held + worstScalable + plane;
+  // Later channels of another size are resampled: one more plane while they are.
+  const decoding = held + worstScalable + (n > 1 ? plane : 0);
   const encoding = fits ? 9 * plane : n * plane + rasterOutputBytes(plane / 4, output);
   return estimate(inputBytes(inputs) + worstFixed, Math.max(decoding, encoding));
 }
