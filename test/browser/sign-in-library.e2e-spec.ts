@@ -75,13 +75,14 @@ describe('Browser: sign-in and library', () => {
     const page = await openPage(browser);
     await signInByLink(page, t.url, token, '/library');
     const fits = fitsImage(120, 90, (x, y) => Math.sin(x / 9) * Math.cos(y / 7) + x / 60);
-    await page.setInputFiles('#upload-input', {
-      name: 'm42.fits',
-      mimeType: 'application/fits',
-      buffer: fits,
-    });
-    const bar = page.getByRole('progressbar', { name: 'Upload of m42.fits' });
-    await waitForAttribute(bar, 'aria-valuenow', (v) => v === '100');
+    await page.setInputFiles('#upload-input', [
+      { name: 'm42.fits', mimeType: 'application/fits', buffer: fits },
+      { name: 'blue.png', mimeType: 'image/png', buffer: await pngImage(40, 30, '#0033cc') },
+    ]);
+    for (const name of ['m42.fits', 'blue.png']) {
+      const bar = page.getByRole('progressbar', { name: `Upload of ${name}` });
+      await waitForAttribute(bar, 'aria-valuenow', (v) => v === '100');
+    }
     const tile = page.locator('li.tile', { hasText: 'm42.fits' });
     const img = tile.locator('img.tile__img');
     await img.waitFor({ timeout: 30_000 });
@@ -99,6 +100,12 @@ describe('Browser: sign-in and library', () => {
       expect(await cards.locator('tbody tr').count()).toBe(header.body.cards.length);
     }
     await screenshotSizes(page, 'library');
+    const blue = page.locator('li.tile', { hasText: 'blue.png' });
+    await blue.getByRole('button').click();
+    await page.getByRole('complementary').getByRole('button', { name: 'Delete' }).click();
+    await blue.waitFor({ state: 'detached' });
+    const left = await t.request('GET', '/api/assets', { token });
+    expect(left.body.items.map((a: any) => a.name).sort()).toEqual(['m42.fits', 'orange.png']);
     expect(errorsOf(page)).toEqual([]);
     await page.context().close();
   });
