@@ -13,6 +13,7 @@ import {
   Writer,
 } from './job-store.port';
 import { newJobRecord, NewJob } from './job-transitions';
+import { ErrorCode } from '../errors/error-code';
 
 /** A job this process is running: its progress lives here and is saved at most every second. */
 interface LiveJob {
@@ -78,7 +79,7 @@ export class JobTracker {
     }
     if (existing.requestHash !== input.requestHash || existing.type !== input.type) {
       throw new ConflictError(
-        'idempotency_conflict',
+        ErrorCode.idempotency_conflict,
         'Idempotency-Key was used with another request',
       );
     }
@@ -181,10 +182,10 @@ export class JobTracker {
   /** Cancel: queued jobs at once; running jobs get `cancelRequested` and stop via their signal. */
   async requestCancel(id: string): Promise<JobRecord> {
     const answer = await this.store.requestCancel(id, this.writer(), this.config.resultTtlMs);
-    if (!answer) throw new ConflictError('job_finished', 'job is gone');
+    if (!answer) throw new ConflictError(ErrorCode.job_finished, 'job is gone');
     const { record, changed } = answer;
     if (record.state !== JobState.queued && record.state !== JobState.running && !changed)
-      throw new ConflictError('job_finished', `job is already ${record.state}`);
+      throw new ConflictError(ErrorCode.job_finished, `job is already ${record.state}`);
     if (changed) {
       this.noteCancelRequested(id);
       this.publish(record);

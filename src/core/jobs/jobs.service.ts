@@ -20,6 +20,7 @@ import { JobTracker } from './job-tracker.service';
 import { JobView, JobViewMapper } from './job-view';
 import { ListJobsQuery } from './jobs.dto';
 import { parseRange } from './range';
+import { ErrorCode } from '../errors/error-code';
 
 /** The 202 answer of every export submission. */
 export interface Accepted {
@@ -133,7 +134,10 @@ export class JobsService {
     const current = await this.owned(user, id);
     const record = await this.tracker.retry(id);
     if (!record)
-      throw new ConflictError('job_not_retryable', `a ${current.state} job cannot be retried`);
+      throw new ConflictError(
+        ErrorCode.job_not_retryable,
+        `a ${current.state} job cannot be retried`,
+      );
     return this.views.toView(record, user);
   }
 
@@ -155,9 +159,9 @@ export class JobsService {
         ? await this.signedRecord(id)
         : await this.owned(user, id);
     if (record.state !== JobState.completed)
-      throw new ConflictError('job_not_completed', `the job is ${record.state}`);
+      throw new ConflictError(ErrorCode.job_not_completed, `the job is ${record.state}`);
     const result = record.result;
-    if (!result) throw new AppError(404, 'no_result', 'the job produced no result file');
+    if (!result) throw new AppError(404, ErrorCode.no_result, 'the job produced no result file');
     if (result.kind === 'asset')
       return { kind: 'redirect', location: `/api/assets/${result.assetId}` };
     if (result.kind === 'thumbnails')

@@ -1,4 +1,5 @@
 import { AppError } from '../errors/app-error';
+import { ErrorCode } from '../errors/error-code';
 import { ByteRange } from '../storage/blob-store.port';
 
 /**
@@ -27,7 +28,7 @@ export function parseRange(header: string | undefined, size: number): ByteRange 
 function unsatisfiable(size: number): AppError {
   return new AppError(
     416,
-    'range_not_satisfiable',
+    ErrorCode.range_not_satisfiable,
     `the range is outside the ${size}-byte file`,
     undefined,
     {

@@ -23,6 +23,7 @@ import {
   SocketAdapterProvider,
 } from './realtime-io.adapter';
 import { StatsFeed, StatsOverview, statsScopeOf } from './stats-feed';
+import { ErrorCode } from '../errors/error-code';
 
 /** What the gateway keeps on each socket (set by the handshake middleware). */
 export interface JobsSocketData {
@@ -124,7 +125,7 @@ export class JobsGateway
     @MessageBody() body: unknown,
   ): Promise<Ack<{ job: JobView }>> {
     const jobId = jobIdOf(body);
-    if (!jobId) return failure('validation_failed', 'jobId is required');
+    if (!jobId) return failure(ErrorCode.validation_failed, 'jobId is required');
     const principal = socket.data.principal;
     const room = jobRoom(jobId, principal.admin);
     try {
@@ -145,7 +146,7 @@ export class JobsGateway
     @MessageBody() body: unknown,
   ): Promise<Ack> {
     const jobId = jobIdOf(body);
-    if (!jobId) return failure('validation_failed', 'jobId is required');
+    if (!jobId) return failure(ErrorCode.validation_failed, 'jobId is required');
     await socket.leave(jobRoom(jobId, socket.data.principal.admin));
     return { ok: true };
   }
@@ -229,11 +230,11 @@ export class JobsGateway
   private failureOf(err: unknown): Ack<never> {
     if (err instanceof AppError) return failure(err.code, err.message);
     this.logger.error(`socket request failed: ${(err as Error).stack ?? String(err)}`);
-    return failure('internal_error', 'internal error');
+    return failure(ErrorCode.internal, 'internal error');
   }
 }
 
-function failure(code: string, message: string): Ack<never> {
+function failure(code: ErrorCode, message: string): Ack<never> {
   return { ok: false, error: { code, message } };
 }
 
