@@ -69,6 +69,22 @@ describe('Browser: sign-in and library', () => {
     await page.context().close();
   });
 
+  it('should send a person whose token expires back to sign-in', async () => {
+    const page = await openPage(browser);
+    const expired = jwt.sign({}, 'e2e-secret', { subject: 'late', expiresIn: -10 });
+    await page.goto(`${t.url}/#token=${expired}`);
+    await page.getByText('Your session has expired').waitFor();
+    // A token that expires while the page is open: the server drops the socket, and the
+    // page goes back to sign-in with the reason.
+    const shortLived = jwt.sign({}, 'e2e-secret', { subject: 'late', expiresIn: 3 });
+    await page.getByLabel('Access token').fill(shortLived);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Library' }).waitFor();
+    await page.getByText('Your session has expired').waitFor({ timeout: 30_000 });
+    expect(await storedToken(page)).toBeNull();
+    await page.context().close();
+  });
+
   it('should upload a FITS file and show its thumbnail when the thumbnail job finishes', async () => {
     const token = t.token('astro');
     await uploadAsset(t, token, await pngImage(96, 64, '#aa5500'), 'orange.png', 'orange.png');
