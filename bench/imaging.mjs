@@ -1,6 +1,8 @@
 // Imaging benchmark. Run: npx tsc -p tsconfig.build.json && node bench/imaging.mjs
 // Composite 3×4096² float32 FITS → PNG, 16-tile 2048² mosaic → PNG, 100 thumbnails; prints wall
 // time, peak RSS and max event-loop lag, and compares with astropy make_lupton_rgb when present.
+// Also a WCS mosaic of 9 rotated 2048² tiles against reproject_and_coadd (bench/wcs-mosaic.mjs);
+// `--wcs-only` runs just that case.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -17,9 +19,10 @@ setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc');
 const { ImagingPool } = require('../dist/imaging/pool/imaging-pool.js');
 const { writeFits } = require('../dist/imaging/fits/fits-writer.js');
+const { benchWcsMosaic } = await import('./wcs-mosaic.mjs');
 
 /** Synthetic sky: noisy background plus Gaussian-ish stars, deterministic. */
-function sky(size, seed) {
+function sky(size, seed, planeOnly = false) {
   let s = seed >>> 0;
   const rnd = () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
   const data = new Float32Array(size * size);
@@ -31,7 +34,8 @@ function sky(size, seed) {
       if (x >= 0 && y >= 0 && x < size && y < size) data[y * size + x] += peak * Math.exp(-(dx * dx + dy * dy) / 2);
     }
   }
-  return writeFits({ width: size, height: size, data });
+  const plane = { width: size, height: size, data };
+  return planeOnly ? plane : writeFits(plane);
 }
 
 async function measure(name, fn) {
@@ -48,12 +52,18 @@ async function measure(name, fn) {
   clearInterval(timer);
   const maxRss = process.resourceUsage().maxRSS / 1024;
   console.log(`${name}: ${ms.toFixed(0)} ms, peak RSS ${(peak / 2 ** 20).toFixed(0)} MB (at start ${(before / 2 ** 20).toFixed(0)} MB, maxRSS so far ${maxRss.toFixed(0)} MB), max event-loop lag ${(lag.max / 1e6).toFixed(1)} ms ${detail ?? ''}`);
-  return ms;
+  return Object.assign(Number(ms), { ms, growthMB: (peak - before) / 2 ** 20 });
 }
 
 const pool = new ImagingPool({ maxThreads: 2 });
 console.log(`pool mode: ${pool.mode}`);
 const dir = mkdtempSync(join(tmpdir(), 'darkroom-bench-'));
+if (process.argv.includes('--wcs-only')) {
+  await benchWcsMosaic(measure, pool, dir, sky);
+  await pool.close();
+  rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
+}
 const channels = [sky(4096, 1), sky(4096, 2), sky(4096, 3)];
 channels.forEach((b, i) => writeFileSync(join(dir, `c${i}.fits`), b));
 const ours = await measure('composite 3×4096² FITS → PNG', async () => {
@@ -71,6 +81,7 @@ await measure('mosaic 16×2048² → PNG', async () => {
 });
 
 tiles.length = 0;
+await benchWcsMosaic(measure, pool, dir, sky);
 const inputs = Array.from({ length: 100 }, (_, i) => sky(512, 100 + i));
 await measure('100 thumbnails (512² FITS → WebP 256)', async () => {
   await Promise.all(inputs.map((input) => pool.thumbnail(input, { size: 256 })));

@@ -14,16 +14,20 @@ const TILES: TileSpec[] = [
   let alice: string;
   let ids: string[];
   let png: string;
+  let far: string;
 
   beforeAll(async () => {
     t = await TestApp.start();
     alice = t.token('alice');
     ids = [];
-    for (const [i, bytes] of skyTiles(TILES).entries()) {
+    // One python run makes every tile, including one far from the others.
+    const files = skyTiles([...TILES, { ...TILES[0], ra: 150.02 }]);
+    for (const [i, bytes] of files.entries()) {
       const res = await uploadAsset(t, alice, bytes, `tile${i}.fits`);
       expect(res.status).toBe(201);
       ids.push(res.body.id);
     }
+    far = ids.pop()!;
     png = (await uploadAsset(t, alice, await pngImage(8, 8), 'flat.png')).body.id;
   });
 
@@ -54,11 +58,9 @@ const TILES: TileSpec[] = [
   });
 
   it('should count disconnected groups and refuse tiles without WCS', async () => {
-    const far = skyTiles([{ ...TILES[0], ra: 150.02 }])[0];
-    const farId = (await uploadAsset(t, alice, far, 'far.fits')).body.id;
     const apart = await t.request('POST', '/api/mosaic/footprint', {
       token: alice,
-      body: { tiles: [{ assetId: ids[2] }, { assetId: farId }] },
+      body: { tiles: [{ assetId: ids[2] }, { assetId: far }] },
     });
     expect(apart.body.groups).toBe(2);
     const bad = await t.request('POST', '/api/mosaic/footprint', {
@@ -96,5 +98,18 @@ const TILES: TileSpec[] = [
     expect(measured.length).toBeGreaterThanOrEqual(SKY_STARS.length - 1);
     for (const [px, py, cx, cy] of measured)
       expect(Math.hypot(cx - px, cy - py)).toBeLessThan(0.35);
+  });
+
+  it('should save a WCS mosaic as a FITS asset that keeps the output WCS', async () => {
+    const job = await runExport(t, alice, '/api/mosaic/save', {
+      tiles: ids.map((assetId) => ({ assetId })),
+      name: 'field',
+      interpolation: 'nearest',
+      pixelScaleArcsec: 2,
+    });
+    expect(job.state).toBe('completed');
+    const asset = await t.request('GET', `/api/assets/${job.result.assetId}`, { token: alice });
+    expect(asset.body.wcs).toMatchObject({ projection: 'TAN', rotationDeg: 0 });
+    expect(asset.body.wcs.pixelScaleArcsec).toBeCloseTo(2, 6);
   });
 });

@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { readFits } from '../fits/fits-reader';
 import { writeFits } from '../fits/fits-writer';
 import {
@@ -147,5 +148,23 @@ describeWithTool(hasFitsverify, 'fitsverify', 'wcsMosaic (fitsverify)', () => {
     const check = fitsverify(result.buffer);
     expect(check.output).not.toMatch(/error/i);
     expect(check.ok).toBe(true);
+  });
+});
+
+describe('wcsMosaic (compressed inputs)', () => {
+  it('should read the WCS of gzip-compressed tiles and give the same mosaic', async () => {
+    const plain = await wcsMosaic(tiles(), { layout: 'wcs', format: 'fits' });
+    const zipped = await wcsMosaic(
+      tiles().map((b) => gzipSync(b)),
+      { layout: 'wcs', format: 'fits' },
+    );
+    expect(zipped.buffer.equals(plain.buffer)).toBe(true);
+  });
+
+  it('should refuse a tile without a celestial WCS', async () => {
+    const bare = writeFits({ width: 2, height: 2, data: new Float32Array(4) });
+    await expect(wcsMosaic([tiles()[0], bare], { layout: 'wcs' })).rejects.toMatchObject({
+      code: 'invalid_options',
+    });
   });
 });

@@ -5,19 +5,18 @@ import { encodeDisplay } from '../encode/encode-image';
 import { InvalidImagingOptionsError } from '../errors';
 import { FitsCard } from '../fits/fits-card';
 import { readFitsHeader } from '../fits/fits-header';
-import { writeFits } from '../fits/fits-writer';
 import { EncodedImage, Plane, ProgressFn } from '../types';
 import { readWcs } from '../wcs/celestial-wcs';
 import { SkyImage, boxOnGrid, planOutputGrid } from '../wcs/output-grid';
 import { Interpolation, reprojectPlane } from '../wcs/reproject';
 import { scaleWcs, wcsCards } from '../wcs/wcs-cards';
 import { PlacedPiece, solveOffsets } from './background-match';
-import { int16ImageExtension } from './fits-extension';
+import { ImageWithCounts, imageWithCounts } from './fits-extension';
 import { parseHexColor } from '../composite/color';
 import { DisplayPlanes } from '../encode/encode-image';
 import { stretchPlane } from '../stretch/stretch-plane';
 import { MosaicOptions } from './mosaic';
-import { addTile, createCanvas, finishCanvas } from './mosaic-canvas';
+import { MosaicCanvas, addTile, createCanvas, finishCanvas } from './mosaic-canvas';
 
 /** A mosaic aligned on the sky: every tile reprojected onto one north-up TAN grid. */
 export interface WcsMosaicOptions extends Omit<MosaicOptions, 'layout'> {
@@ -87,7 +86,10 @@ export async function wcsMosaic(
     ? await backgroundOffsets(inputs, tiles, grid, options)
     : [];
   const mode = options.combine ?? 'mean';
-  const canvas = createCanvas(grid.width, grid.height, mode);
+  const file = options.format === 'fits' ? skyFits(grid, tiles, options) : undefined;
+  const canvas = file
+    ? fileCanvas(file, grid, options)
+    : createCanvas(grid.width, grid.height, mode);
   const coverage = canvas.counts ?? new Uint16Array(grid.width * grid.height);
   canvas.counts = coverage;
   for (let i = 0; i < inputs.length; i += 1) {
@@ -101,16 +103,33 @@ export async function wcsMosaic(
   }
   const plane = finishCanvas({ ...canvas, counts: mode === 'mean' ? coverage : undefined });
   onProgress?.('encode', 0.8);
-  const result =
-    options.format === 'fits'
-      ? encodeSkyFits(plane, coverage, grid, tiles, options)
-      : await encodeDisplay(skyDisplay(plane, options), {
-          ...options,
-          width: undefined,
-          height: undefined,
-        });
+  const { width, height } = grid;
+  if (file) file.finish();
+  const result = file
+    ? { buffer: file.buffer, contentType: 'application/fits', extension: 'fits', width, height }
+    : await encodeDisplay(skyDisplay(plane, options), {
+        ...options,
+        width: undefined,
+        height: undefined,
+      });
   onProgress?.('encode', 1);
   return result;
+}
+
+/** The canvas of a FITS mosaic is the output file's own data unit and coverage extension. */
+function fileCanvas(
+  file: ImageWithCounts,
+  grid: SkyImage,
+  options: WcsMosaicOptions,
+): MosaicCanvas {
+  const mode = options.combine ?? 'mean';
+  return {
+    width: grid.width,
+    height: grid.height,
+    data: file.data.fill(NaN),
+    mode,
+    counts: file.counts,
+  };
 }
 
 function placeTile(
@@ -158,27 +177,19 @@ async function backgroundOffsets(
   return solveOffsets(pieces);
 }
 
-function encodeSkyFits(
-  plane: Plane,
-  coverage: Uint16Array,
-  grid: SkyImage,
-  tiles: SkyTile[],
-  options: WcsMosaicOptions,
-): EncodedImage {
+/** The output file: linear values with the grid's WCS and provenance, plus COVERAGE counts. */
+function skyFits(grid: SkyImage, tiles: SkyTile[], options: WcsMosaicOptions): ImageWithCounts {
   const wcs = wcsCards(grid.wcs);
-  const cards = [
-    { keyword: 'CREATOR', value: 'darkroom', comment: 'Darkroom imaging library' },
-    ...wcs,
-    ...provenanceCards(tiles, options),
-  ];
-  const primary = writeFits(plane, { cards });
-  const extension = int16ImageExtension(grid.width, grid.height, coverage, [
-    { keyword: 'EXTNAME', value: 'COVERAGE', comment: 'number of tiles covering each pixel' },
-    ...wcs,
-  ]);
-  const { width, height } = grid;
-  const buffer = Buffer.concat([primary, extension]);
-  return { buffer, contentType: 'application/fits', extension: 'fits', width, height };
+  const creator = { keyword: 'CREATOR', value: 'darkroom', comment: 'Darkroom imaging library' };
+  return imageWithCounts(
+    grid.width,
+    grid.height,
+    [creator, ...wcs, ...provenanceCards(tiles, options)],
+    [
+      { keyword: 'EXTNAME', value: 'COVERAGE', comment: 'number of tiles covering each pixel' },
+      ...wcs,
+    ],
+  );
 }
 
 /** NINPUTS, COMBMETH, source names, and the keywords every tile shares. */

@@ -60,30 +60,32 @@ function fillBlock(
   xs: Float64Array,
   ys: Float64Array,
 ): void {
-  const corner = (dx: number, dy: number): [number, number] => {
-    exact(b.x0 + b.bx + dx, b.y0 + b.by + dy);
-    return [t[0], t[1]];
-  };
-  const c00 = corner(0, 0);
-  const c10 = corner(b.bw, 0);
-  const c01 = corner(0, b.bh);
-  const c11 = corner(b.bw, b.bh);
-  const lerp = (c: 0 | 1, fx: number, fy: number): number =>
-    (1 - fy) * ((1 - fx) * c00[c] + fx * c10[c]) + fy * ((1 - fx) * c01[c] + fx * c11[c]);
+  const c = new Float64Array(8); // x, y of the corners 00, 10, 01, 11
+  const corners = [0, 0, b.bw, 0, 0, b.bh, b.bw, b.bh];
+  for (let k = 0; k < 4; k += 1) {
+    exact(b.x0 + b.bx + corners[2 * k], b.y0 + b.by + corners[2 * k + 1]);
+    c[2 * k] = t[0];
+    c[2 * k + 1] = t[1];
+  }
   exact(b.x0 + b.bx + b.bw / 2, b.y0 + b.by + b.bh / 2);
-  const err = Math.hypot(t[0] - lerp(0, 0.5, 0.5), t[1] - lerp(1, 0.5, 0.5));
-  const smooth = err <= COORD_TOLERANCE && b.bw > 0 && b.bh > 0;
+  const midX = (c[0] + c[2] + c[4] + c[6]) / 4;
+  const midY = (c[1] + c[3] + c[5] + c[7]) / 4;
+  const smooth = b.bw > 0 && b.bh > 0 && Math.hypot(t[0] - midX, t[1] - midY) <= COORD_TOLERANCE;
   // A block covers BLOCK pixels from its lower-left corner; the last one reaches the far edge.
   const yEnd = b.by + (b.bh < BLOCK ? b.bh + 1 : BLOCK);
   const xEnd = b.bx + (b.bw < BLOCK ? b.bw + 1 : BLOCK);
   for (let y = b.by; y < yEnd; y += 1) {
-    for (let x = b.bx; x < xEnd; x += 1) {
-      const i = y * b.w + x;
+    const fy = (y - b.by) / b.bh;
+    // Row ends interpolated in y, then steps along the row: bilinear in the four corners.
+    const ax = c[0] + fy * (c[4] - c[0]);
+    const ay = c[1] + fy * (c[5] - c[1]);
+    const sx = (c[2] + fy * (c[6] - c[2]) - ax) / b.bw;
+    const sy = (c[3] + fy * (c[7] - c[3]) - ay) / b.bw;
+    let i = y * b.w + b.bx;
+    for (let x = b.bx; x < xEnd; x += 1, i += 1) {
       if (smooth) {
-        const fx = (x - b.bx) / b.bw;
-        const fy = (y - b.by) / b.bh;
-        xs[i] = lerp(0, fx, fy);
-        ys[i] = lerp(1, fx, fy);
+        xs[i] = ax + (x - b.bx) * sx;
+        ys[i] = ay + (x - b.bx) * sy;
       } else {
         exact(b.x0 + x, b.y0 + y);
         xs[i] = t[0];
