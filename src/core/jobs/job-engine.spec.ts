@@ -314,6 +314,19 @@ describe('Job engine integrity (harness: fake clock, faulty store)', () => {
       expect(await state(a, late.job.id)).toBe(JobState.queued);
       expect(a.attemptsOf(late.job.id)).toEqual([]);
     });
+
+    it('should give back a claim that returns after shutdown began, without starting it', async () => {
+      const a = await harness();
+      await a.start();
+      const claims = a.faults.hold('claim');
+      const { job } = await a.submit();
+      await until(() => a.runner.workerLoad().test.busy === 0, realTurnsOnly);
+      const stopping = a.stop();
+      claims();
+      await settle(stopping);
+      expect(a.attemptsOf(job.id)).toEqual([]);
+      expect(await a.store.get(job.id)).toMatchObject({ state: JobState.queued, attempt: 0 });
+    });
   });
 });
 

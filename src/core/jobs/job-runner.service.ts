@@ -171,9 +171,20 @@ export class JobRunner
     } finally {
       worker.claiming = false;
     }
+    if (this.readiness.draining) return this.giveBack(claimed);
     for (const record of claimed) this.start(worker, record);
     if (claimed.length === free || worker.wanted) return this.pump(worker);
     if (claimed.length === 0) await this.scheduleNextRetry(worker);
+  }
+
+  /** Claims that returned after shutdown began go straight back to the queue. */
+  private async giveBack(claimed: JobRecord[]): Promise<void> {
+    for (const job of claimed) {
+      const released = await this.store
+        .finishAttempt(job.id, job.leaseToken!, { kind: 'released' }, this.tracker.writer(), 0)
+        .catch(() => null); // the lease expires and the job is recovered anyway
+      if (released) this.tracker.publish(released);
+    }
   }
 
   private async scheduleNextRetry(worker: TypeWorker): Promise<void> {
