@@ -44,7 +44,6 @@ export async function alignedComposite(
   }
   const ready: Uint8Array[] = [];
   for (let i = 0; i < inputs.length; i += 1) {
-    onProgress?.('align', (i / inputs.length) * 0.2);
     const grid = grids[i];
     const reproject = align && i > 0 && reference && grid;
     if (!reproject && !options.backgroundNeutralize) {
