@@ -1,0 +1,82 @@
+import sharp from 'sharp';
+import { TestApp } from './support/test-app';
+import { download, pixels, runExport, uploadAsset } from './support/upload';
+
+/** A grey (1-channel) PNG of zeros: a few KB on disk, 64 MB as a float plane. */
+const zeros = (side: number) =>
+  sharp(Buffer.alloc(side * side), { raw: { width: side, height: side, channels: 1 } })
+    .toColourspace('b-w')
+    .png()
+    .toBuffer();
+
+describe('Imaging memory budget (e2e)', () => {
+  let t: TestApp;
+  let alice: string;
+  let big: string;
+
+  beforeAll(async () => {
+    t = await TestApp.start({ IMAGING_MEMORY_MB: '128' });
+    alice = t.token('alice');
+    const res = await uploadAsset(t, alice, await zeros(4000), 'zeros.png');
+    expect(res.status).toBe(201);
+    big = res.body.id;
+  });
+  afterAll(() => t.close());
+
+  const composite = () => ({ channels: [{ assetId: big, color: '#ffffff' }] });
+  const mosaic = () => ({ tiles: [{ assetId: big }, { assetId: big }], layout: 'grid' });
+
+  /** The factor the `too_large` answer says to downscale to. */
+  async function refused(path: string, body: object): Promise<number> {
+    const res = await t.request('POST', path, { token: alice, body });
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ statusCode: 422, code: 'too_large' });
+    expect(res.body.details).toHaveLength(1);
+    expect(res.body.details[0].field).toBe('memory');
+    const problem: string = res.body.details[0].problem;
+    const match = /^needs ~(\d+) MB, budget 128 MB: downscale to (0\.\d\d) or below$/.exec(problem);
+    expect(match).not.toBeNull();
+    expect(Number(match?.[1])).toBeGreaterThan(128);
+    return Number(match?.[2]);
+  }
+
+  it('should refuse a composite over the budget with its estimate and the factor that fits', async () => {
+    const factor = await refused('/api/composite/export', composite());
+    expect(factor).toBeGreaterThan(0.3);
+    expect(factor).toBeLessThan(1);
+    const jobs = await t.request('GET', '/api/jobs?type=composite', { token: alice });
+    expect(jobs.body.items).toHaveLength(0); // nothing was queued
+  });
+
+  it('should make the composite at the size that fits when asked to downscale', async () => {
+    const factor = await refused('/api/composite/export', composite());
+    const job = await runExport(t, alice, '/api/composite/export', {
+      ...composite(),
+      downscale: true,
+    });
+    expect(job.state).toBe('completed');
+    const messages = job.messages.map((m: { text: string }) => m.text).join('\n');
+    expect(messages).toContain(`downscaled to ${factor}`);
+    const { info } = await pixels(await download(t, alice, job));
+    const side = Math.round(4000 * factor);
+    expect([info.width, info.height]).toEqual([side, side]);
+  });
+
+  it('should refuse an oversized mosaic with its estimate, or downscale it when asked', async () => {
+    const factor = await refused('/api/mosaic/export', mosaic());
+    const job = await runExport(t, alice, '/api/mosaic/export', { ...mosaic(), downscale: true });
+    expect(job.state).toBe('completed');
+    const { info } = await pixels(await download(t, alice, job));
+    const side = Math.round(4000 * factor);
+    expect([info.width, info.height]).toEqual([2 * side, side]);
+  });
+
+  it('should reject a non-boolean downscale with 400', async () => {
+    const res = await t.request('POST', '/api/composite/export', {
+      token: alice,
+      body: { ...composite(), downscale: 'yes' },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('validation_failed');
+  });
+});
