@@ -25,6 +25,7 @@ export function fromAssetDocument(doc: AssetDocument): AssetRecord {
     createdAt: rest.createdAt,
     thumbnailJobId: rest.thumbnailJobId ?? null,
     thumbnails: rest.thumbnails ?? [],
+    ...(rest.wcs ? { wcs: rest.wcs } : {}),
   };
 }
 

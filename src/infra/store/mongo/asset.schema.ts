@@ -1,3 +1,4 @@
+import type { CelestialWcs } from '../../../imaging';
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import type { ImageFormat } from '../../../imaging';
 
@@ -46,6 +47,10 @@ export class AssetDocument {
 
   @Prop({ type: [String], default: [] })
   thumbnails: string[];
+
+  /** FITS: the celestial WCS read at upload (plain JSON), absent otherwise. */
+  @Prop({ type: Object })
+  wcs?: CelestialWcs | null;
 }
 
 export const AssetSchema = SchemaFactory.createForClass(AssetDocument);
