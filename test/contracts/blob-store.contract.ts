@@ -126,15 +126,17 @@ export function describeBlobStoreContract(
       const put = await store.put('big/blob.bin', source.stream, 'application/octet-stream');
       probe.sample();
       expect(put).toEqual({ bytes: BIG_BLOB_BYTES, sha256: source.sha256() });
-      expect(probe.peak.live).toBeLessThan(64 * MiB);
-      expect(probe.peak.rss).toBeLessThan(96 * MiB);
+      expect(probe.peak.live).toBeLessThan(80 * MiB);
+      expect(probe.peak.rss).toBeLessThan(112 * MiB);
       expect(await store.head('big/blob.bin')).toMatchObject({ bytes: BIG_BLOB_BYTES });
       const read = await sha256Of(await store.get('big/blob.bin'));
       expect(read).toEqual({ bytes: BIG_BLOB_BYTES, sha256: put.sha256 });
       await store.delete('big/blob.bin');
       // The figure for the issue note: peak growth while 200 MB went through.
       const { rss, live } = probe.peak;
-      process.stdout.write(`blob put 200 MB: peak growth rss ${mb(rss)} MB, live ${mb(live)} MB\n`);
+      process.stdout.write(
+        `blob put 200 MB (${name}): peak growth rss ${mb(rss)} MB, live ${mb(live)} MB\n`,
+      );
     });
 
     it('should answer ping', async () => {
