@@ -55,6 +55,8 @@ describe('Compressed FITS inputs and FITS headers (e2e)', () => {
     expect(asset).toMatchObject({ format: 'fits', width: 440, height: 300, bitDepth: 16 });
     const theirs = astropySize(COMP_FITS, '.fits');
     if (theirs) expect([asset.width, asset.height]).toEqual(theirs);
+    const thumbnail = await t.waitForState(asset.thumbnailJobId, alice);
+    expect(thumbnail.state).toBe('completed');
   });
 
   it('should accept a gzip-compressed FITS upload (whatever its name) with astropy’s dimensions', async () => {
