@@ -37,7 +37,9 @@ export function spaStatic(dir = CLIENT_DIR): RequestHandler {
       return;
     }
     files(req, res, () => {
-      const wantsPage = req.accepts(['html', 'json']) === 'html';
+      // A missing file (`/assets/old-hash.js`) stays a 404: only page routes get the app.
+      const isFile = /\.[a-z0-9]+$/i.test(req.path);
+      const wantsPage = !isFile && req.accepts(['html', 'json']) === 'html';
       if (!wantsPage || !existsSync(index)) {
         next();
         return;
