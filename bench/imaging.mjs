@@ -52,7 +52,7 @@ async function measure(name, fn) {
   clearInterval(timer);
   const maxRss = process.resourceUsage().maxRSS / 1024;
   console.log(`${name}: ${ms.toFixed(0)} ms, peak RSS ${(peak / 2 ** 20).toFixed(0)} MB (at start ${(before / 2 ** 20).toFixed(0)} MB, maxRSS so far ${maxRss.toFixed(0)} MB), max event-loop lag ${(lag.max / 1e6).toFixed(1)} ms ${detail ?? ''}`);
-  return Object.assign(Number(ms), { ms, growthMB: (peak - before) / 2 ** 20 });
+  return Object.assign(Number(ms), { ms, peakMB: peak / 2 ** 20, growthMB: (peak - before) / 2 ** 20 });
 }
 
 const pool = new ImagingPool({ maxThreads: 2 });

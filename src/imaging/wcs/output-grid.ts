@@ -1,3 +1,4 @@
+import { InvalidImagingOptionsError } from '../errors';
 import { CelestialWcs } from './celestial-wcs';
 import { pixelScaleArcsec } from './footprint';
 import { WcsTransform } from './wcs-transform';
@@ -118,8 +119,11 @@ function gridAt(images: SkyImage[], scale: number): SkyImage {
     ...(first.equinox !== undefined ? { equinox: first.equinox } : {}),
   };
   const pts = images.flatMap((im) => borderOnGrid(im, wcs));
-  const xs = pts.map((p) => p[0]).filter(Number.isFinite);
-  const ys = pts.map((p) => p[1]).filter(Number.isFinite);
+  if (pts.some(([x, y]) => !Number.isFinite(x) || !Number.isFinite(y))) {
+    throw new InvalidImagingOptionsError('the tiles span too much sky for one TAN grid');
+  }
+  const xs = pts.map((p) => p[0]);
+  const ys = pts.map((p) => p[1]);
   const x0 = Math.floor(Math.min(...xs) + 0.5);
   const y0 = Math.floor(Math.min(...ys) + 0.5);
   const width = Math.max(1, Math.ceil(Math.max(...xs) - 0.5) - x0 + 1);

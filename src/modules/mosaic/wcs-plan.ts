@@ -1,6 +1,7 @@
 import { AppError } from '../../core/errors/app-error';
 import { ErrorCode } from '../../core/errors/error-code';
 import {
+  ImagingError,
   MemoryEstimate,
   SkyImage,
   WcsMosaicOptions,
@@ -27,6 +28,18 @@ function skyImages(assets: AssetRecord[], field: (i: number) => string): SkyImag
   return assets.map((a) => ({ wcs: a.wcs!, width: a.width, height: a.height }));
 }
 
+/** Tiles no single TAN grid can hold (more than a hemisphere apart) are a 422, not a 500. */
+function asHttpError<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (!(err instanceof ImagingError)) throw err;
+    throw new AppError(422, ErrorCode.unsupported_image, err.message, [
+      { field: 'tiles', problem: err.message },
+    ]);
+  }
+}
+
 /** The layout a body asks for; by default `wcs` when every tile has a celestial WCS. */
 export function resolveLayout(assets: AssetRecord[], body: Pick<MosaicExportDto, 'layout'>) {
   return body.layout ?? (assets.every((a) => a.wcs) ? 'wcs' : 'grid');
@@ -40,7 +53,7 @@ export function wcsGridOf(
 ): SkyImage {
   const tiles = skyImages(assets, (i) => `tiles.${i}.assetId`);
   const { pixelScaleArcsec, width, height } = body;
-  return wcsMosaicGrid(tiles, { pixelScaleArcsec, width, height, scale });
+  return asHttpError(() => wcsMosaicGrid(tiles, { pixelScaleArcsec, width, height, scale }));
 }
 
 /**
@@ -62,7 +75,7 @@ export function estimateWcsMosaic(
 /** `POST /api/mosaic/footprint`: tile corners, the output grid, groups and memory estimate. */
 export function mosaicFootprint(assets: AssetRecord[]): MosaicFootprint {
   const tiles = skyImages(assets, (i) => `tiles.${i}.assetId`);
-  const grid = wcsMosaicGrid(tiles, {});
+  const grid = asHttpError(() => wcsMosaicGrid(tiles, {}));
   const estimate = estimateWcsMosaic(assets, grid, { format: 'fits' });
   return {
     tiles: tiles.map((t, i) => ({
