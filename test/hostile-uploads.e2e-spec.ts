@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { sleep } from './support/http';
+import { eventually, sleep } from './support/http';
 import { TestApp } from './support/test-app';
 
 /** A raw HTTP exchange: what the server answered (status and body), or null when it said nothing. */
@@ -155,7 +155,8 @@ describe('Hostile uploads (e2e)', () => {
         socket.destroy();
       }),
     );
-    await sleep(300);
+    // The server notices each hang-up on its own schedule: wait until every upload was cleaned.
+    await eventually(() => Promise.resolve(leftovers().length === 0 ? true : undefined));
     const res = await t.request('GET', '/api/assets', { token });
     expect(res.status).toBe(200);
     expect(res.body.items).toEqual([]);
