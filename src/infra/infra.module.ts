@@ -1,5 +1,6 @@
 import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
-import type { Model } from 'mongoose';
+import { getConnectionToken } from '@nestjs/mongoose';
+import type { Connection, Model } from 'mongoose';
 import { join } from 'node:path';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { JOB_STORE, JobStore } from '../core/jobs/job-store.port';
@@ -10,6 +11,7 @@ import { S3BlobStore } from './blob/s3/s3-blob-store.adapter';
 import { createS3Client } from './blob/s3/s3-client';
 import { AssetDocument } from './store/mongo/asset.schema';
 import { MongoAssetStore } from './store/mongo/mongo-asset-store.adapter';
+import { MongoJobStore } from './store/mongo/mongo-job-store.adapter';
 import { MONGO_ASSET_MODEL } from './store/mongo/mongo-store.module';
 import { SqliteAssetStore } from './store/sqlite/sqlite-asset-store.adapter';
 import { SqliteDatabase } from './store/sqlite/sqlite-database';
@@ -27,9 +29,14 @@ function refuseMongo(what: string): never {
   throw new Error(`MONGO_URL is set but the MongoDB ${what} is not available in this build`);
 }
 
-async function createJobStore(database: SqliteDatabase | null): Promise<JobStore> {
-  if (!database) refuseMongo('job store');
-  const store = new SqliteJobStore(database);
+async function createJobStore(
+  database: SqliteDatabase | null,
+  mongo: Connection | undefined,
+): Promise<JobStore> {
+  const store = mongo
+    ? MongoJobStore.fromConnection(mongo)
+    : database && new SqliteJobStore(database);
+  if (!store) refuseMongo('job store');
   await store.init();
   return store;
 }
@@ -77,7 +84,11 @@ class StoreLifecycle implements OnApplicationShutdown {
 @Module({
   providers: [
     { provide: SQLITE_DATABASE, inject: [APP_CONFIG], useFactory: openSqlite },
-    { provide: JOB_STORE, inject: [SQLITE_DATABASE], useFactory: createJobStore },
+    {
+      provide: JOB_STORE,
+      inject: [SQLITE_DATABASE, { token: getConnectionToken(), optional: true }],
+      useFactory: createJobStore,
+    },
     {
       provide: ASSET_STORE,
       inject: [SQLITE_DATABASE, { token: MONGO_ASSET_MODEL, optional: true }],

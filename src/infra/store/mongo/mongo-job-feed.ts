@@ -1,0 +1,55 @@
+import type { Model } from 'mongoose';
+import type { JobChange, Writer } from '../../../core/jobs/job-store.port';
+import type { JobChangeDocument, JobCounterDocument } from './job.schema';
+import { FEED_SEQUENCE, contiguousChanges } from './mongo-job-queries';
+
+/** How long a reader waits for a position handed out but not yet written before passing it. */
+export const FEED_GAP_GRACE_MS = 2_000;
+
+/**
+ * The job change feed on MongoDB: one document per change in `job_changes`, its `_id` the
+ * position taken from a `$inc` sequence counter (strictly rising). Readers page by position;
+ * entries are pruned by the writer's clock and, as a backstop, by a TTL index.
+ */
+export class MongoJobFeed {
+  constructor(
+    private readonly changes: Model<JobChangeDocument>,
+    private readonly counters: Model<JobCounterDocument>,
+  ) {}
+
+  async init(): Promise<void> {
+    await this.changes.createIndexes();
+  }
+
+  async log(jobId: string, owner: string, by: Writer, kind: JobChange['kind']): Promise<void> {
+    const sequence = await this.counters
+      .findOneAndUpdate(
+        { _id: FEED_SEQUENCE },
+        { $inc: { n: 1 } },
+        { upsert: true, returnDocument: 'after' },
+      )
+      .lean<JobCounterDocument>()
+      .exec();
+    const entry = { _id: sequence.n, jobId, owner, node: by.node, kind, at: by.now };
+    await this.changes.create({ ...entry, writtenAt: new Date() });
+  }
+
+  async read(after: number, limit: number): Promise<JobChange[]> {
+    const docs = await this.changes
+      .find({ _id: { $gt: after } })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .lean<JobChangeDocument[]>()
+      .exec();
+    return contiguousChanges(after, docs, Date.now(), FEED_GAP_GRACE_MS);
+  }
+
+  async head(): Promise<number> {
+    const doc = await this.counters.findById(FEED_SEQUENCE).lean<JobCounterDocument>().exec();
+    return doc?.n ?? 0;
+  }
+
+  async prune(before: number): Promise<void> {
+    await this.changes.deleteMany({ at: { $lt: before } }).exec();
+  }
+}
