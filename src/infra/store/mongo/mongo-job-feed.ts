@@ -2,6 +2,7 @@ import type { Model } from 'mongoose';
 import type { JobChange, Writer } from '../../../core/jobs/job-store.port';
 import type { JobChangeDocument, JobCounterDocument } from './job.schema';
 import { FEED_SEQUENCE, contiguousChanges } from './mongo-job-queries';
+import { ensureCounter } from './mongo-waiting-room';
 
 /** How long a reader waits for a position handed out but not yet written before passing it. */
 export const FEED_GAP_GRACE_MS = 2_000;
@@ -19,6 +20,7 @@ export class MongoJobFeed {
 
   async init(): Promise<void> {
     await this.changes.createIndexes();
+    await ensureCounter(this.counters, FEED_SEQUENCE);
   }
 
   async log(jobId: string, owner: string, by: Writer, kind: JobChange['kind']): Promise<void> {

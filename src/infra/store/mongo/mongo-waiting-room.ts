@@ -80,15 +80,20 @@ export class WaitingRoom {
     return doc ? doc.n : null;
   }
 
-  /** Creates a counter at 0 unless it exists (racing creators: one inserts, none fails). */
-  private async ensure(id: string): Promise<void> {
-    try {
-      await this.counters
-        .updateOne({ _id: id }, { $setOnInsert: { n: 0 } }, { upsert: true })
-        .exec();
-    } catch (err) {
-      if ((err as { code?: number }).code !== DUPLICATE_KEY) throw err;
-    }
+  private ensure(id: string): Promise<void> {
+    return ensureCounter(this.counters, id);
+  }
+}
+
+/** Creates counter `id` at 0 unless it exists (racing creators: one inserts, none fails). */
+export async function ensureCounter(
+  counters: Model<JobCounterDocument>,
+  id: string,
+): Promise<void> {
+  try {
+    await counters.updateOne({ _id: id }, { $setOnInsert: { n: 0 } }, { upsert: true }).exec();
+  } catch (err) {
+    if ((err as { code?: number }).code !== DUPLICATE_KEY) throw err;
   }
 }
 
