@@ -113,13 +113,23 @@ async function blobOutage(ms) {
   renameSync(`${blobs}.away`, blobs);
 }
 
+/** Events that end a run: after one of them, a new claim is a new run, not a duplicate. */
+const RUN_ENDS = ['completed', 'failed', 'cancelled', 'retry', 'released', 'recovered', 'progress-lost'];
+
+/** A duplicated run: a claim while an earlier run of the job had not ended; or two completions. */
 function duplicatesOf(job) {
   const history = job.history ?? [];
-  const completed = history.filter((h) => h.event === 'completed').length;
-  const claimsByAttempt = new Map();
-  for (const h of history.filter((e) => e.event === 'claimed')) claimsByAttempt.set(h.attempt, (claimsByAttempt.get(h.attempt) ?? 0) + 1);
-  const rerunAttempts = [...claimsByAttempt.values()].filter((n) => n > 1).length;
-  return { completedTwice: completed > 1, rerunAttempts };
+  let open = false;
+  let overlapping = 0;
+  for (const h of history) {
+    if (h.event === 'claimed') {
+      if (open) overlapping += 1;
+      open = true;
+    } else if (RUN_ENDS.includes(h.event)) open = false;
+  }
+  const completedTwice = history.filter((h) => h.event === 'completed').length > 1;
+  const reclaims = history.filter((h) => h.event === 'claimed').length - 1;
+  return { completedTwice, overlapping, reclaims: Math.max(0, reclaims) };
 }
 
 /** Longest time from a kill to the next history event of a job that was running at the kill. */
@@ -184,7 +194,8 @@ async function main() {
   if (withHistory === 0) {
     console.log('  duplicated runs: unknown (GET /api/jobs/:id has no `history` yet)');
   } else {
-    console.log(`  duplicated runs: ${dups.filter((d) => d.completedTwice).length} jobs completed twice, ${dups.reduce((s, d) => s + d.rerunAttempts, 0)} attempts claimed twice (history on ${withHistory}/${list.length} jobs)`);
+    const sum = (key) => dups.reduce((s, d) => s + Number(d[key]), 0);
+    console.log(`  duplicated runs: ${sum('overlapping')} overlapping claims, ${sum('completedTwice')} jobs completed twice (history on ${withHistory}/${list.length} jobs; ${sum('reclaims')} re-runs after a recovery, release or retry)`);
     console.log(`  longest orphan time: ${orphanMs(jobs)} ms (kill → next event of a job running at the kill)`);
   }
   const failedCodes = {};

@@ -59,7 +59,7 @@ describe('operations: fuzz (seeded malformed requests on every route)', () => {
   });
 
   afterAll(() => t.close());
-  jest.setTimeout(300_000);
+  jest.setTimeout(600_000);
 
   it(`should answer ${REQUESTS} malformed requests without a 5xx or a stack trace`, async () => {
     expect(routes.length).toBeGreaterThanOrEqual(20);

@@ -53,7 +53,7 @@ describe('operations: hostile images (separate process, peak RSS)', () => {
   });
 
   afterAll(async () => {
-    if (server.child.exitCode === null && server.child.signalCode === null)
+    if (server && server.child.exitCode === null && server.child.signalCode === null)
       await server.stop('SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
   });
