@@ -28,7 +28,7 @@ export class ServerProcess {
     });
     return new Promise((resolve, reject) => {
       let out = '';
-      const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 20_000);
+      const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 60_000);
       const onData = (chunk: Buffer): void => {
         out += chunk.toString();
         const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
