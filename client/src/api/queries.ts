@@ -1,6 +1,6 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useApi } from '../auth/session-context';
-import { JobFilters, keys } from '../live/job-cache';
+import { JobFilters, keys, reconcile } from '../live/job-cache';
 import { useLive } from '../live/live-context';
 import type { Accepted, Asset, FitsHeader, Job, JobDetail, Page, StatsOverview } from './types';
 
@@ -31,13 +31,16 @@ export function useAssetHeader(asset: Asset | undefined) {
 
 export function useJobs(filters: JobFilters, all = false) {
   const api = useApi();
+  const client = useQueryClient();
   const { pollMs } = useLive();
   return useInfiniteQuery({
     queryKey: [...keys.jobList(filters), all],
-    queryFn: ({ pageParam }) =>
-      api.call<Page<Job>>('listJobs', {
+    queryFn: async ({ pageParam }) => {
+      const page = await api.call<Page<Job>>('listJobs', {
         query: { ...filters, limit: 50, cursor: pageParam, all: all || undefined },
-      }),
+      });
+      return { ...page, items: reconcile(client, page.items) };
+    },
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     refetchInterval: pollMs,
@@ -46,10 +49,12 @@ export function useJobs(filters: JobFilters, all = false) {
 
 export function useJob(id: string | null) {
   const api = useApi();
+  const client = useQueryClient();
   const { pollMs } = useLive();
   return useQuery({
     queryKey: keys.job(id ?? ''),
-    queryFn: () => api.call<JobDetail>('getJob', { params: { id: id! } }),
+    queryFn: async () =>
+      reconcile(client, [await api.call<JobDetail>('getJob', { params: { id: id! } })])[0],
     enabled: !!id,
     refetchInterval: (q) =>
       q.state.data && ['completed', 'failed', 'cancelled'].includes(q.state.data.state)

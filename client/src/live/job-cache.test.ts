@@ -1,7 +1,7 @@
 import { QueryClient } from '@tanstack/react-query';
 import { describe, expect, it } from 'vitest';
 import type { Job } from '../api/types';
-import { applyJobEvent, keys, mergeJob, removeJob } from './job-cache';
+import { applyJobEvent, keys, mergeJob, reconcile, removeJob } from './job-cache';
 
 const job = (over: Partial<Job> = {}): Job => ({
   id: 'j1',
@@ -91,5 +91,20 @@ describe('removeJob', () => {
       ['j3'],
     );
     expect(client.getQueryData(keys.job('j1'))).toBeUndefined();
+  });
+});
+
+describe('reconcile', () => {
+  it('should keep a newer cached version over an older fetched one', () => {
+    const client = new QueryClient();
+    client.setQueryData(keys.jobList({}), listData([job({ state: 'cancelled', seq: 9 })]));
+    const [kept] = reconcile(client, [job({ state: 'running', seq: 7 })]);
+    expect([kept.state, kept.seq]).toEqual(['cancelled', 9]);
+  });
+  it('should take the fetched version when it is newer or unknown', () => {
+    const client = new QueryClient();
+    client.setQueryData(keys.job('j1'), job({ seq: 3 }));
+    expect(reconcile(client, [job({ seq: 4, progress: 80 })])[0].progress).toBe(80);
+    expect(reconcile(client, [job({ id: 'other', seq: 1 })])[0].id).toBe('other');
   });
 });

@@ -97,3 +97,31 @@ export function removeJob(client: QueryClient, jobId: string): void {
   }
   client.removeQueries({ queryKey: keys.job(jobId) });
 }
+
+/** Every cached version of every job, newest (highest seq) per id. */
+function newestCached(client: QueryClient): Map<string, Job> {
+  const newest = new Map<string, Job>();
+  const offer = (job: Job) => {
+    const known = newest.get(job.id);
+    if (!known || job.seq > known.seq) newest.set(job.id, job);
+  };
+  for (const [, data] of client.getQueriesData<JobPages>({ queryKey: ['jobs', 'list'] })) {
+    data?.pages.forEach((page) => page.items.forEach(offer));
+  }
+  for (const [, job] of client.getQueriesData<JobDetail>({ queryKey: ['job'] })) {
+    if (job) offer(job);
+  }
+  return newest;
+}
+
+/**
+ * A fetch that started before an event may answer after it: keep, per job, whichever of the
+ * fetched and the cached versions has the higher seq, so that a refetch never undoes an end.
+ */
+export function reconcile<T extends Job>(client: QueryClient, fetched: T[]): T[] {
+  const newest = newestCached(client);
+  return fetched.map((job) => {
+    const cached = newest.get(job.id);
+    return cached && cached.seq > job.seq ? { ...job, ...cached } : job;
+  });
+}

@@ -59,14 +59,17 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   }, [token, client, signOut]);
 
   const current = conn.current;
-  const value = useMemo<LiveValue>(
+  // Stable per connection: a status change must not make every watcher resubscribe.
+  const watchers = useMemo(
     () => ({
-      ...status,
-      pollMs: status.status === 'live' ? false : 3000,
-      watch: current ? (id) => current.watch(id) : noop,
+      watch: current ? (id: string) => current.watch(id) : noop,
       watchStats: current ? () => current.watchStats() : noop,
     }),
-    [status, current],
+    [current],
+  );
+  const value = useMemo<LiveValue>(
+    () => ({ ...status, pollMs: status.status === 'live' ? false : 3000, ...watchers }),
+    [status, watchers],
   );
   return <LiveContext.Provider value={value}>{children}</LiveContext.Provider>;
 }
@@ -77,12 +80,26 @@ export function useLive(): LiveValue {
   return value;
 }
 
-/** Follows these jobs live while the component is mounted. */
+/** Follows these jobs live while the component is mounted; only changes in the set (re)subscribe. */
 export function useWatchJobs(ids: readonly string[]): void {
   const { watch } = useLive();
-  const key = [...ids].sort().join(',');
+  const stops = useRef(new Map<string, () => void>());
+  const key = [...new Set(ids)].sort().join(',');
   useEffect(() => {
-    const stops = key ? key.split(',').map((id) => watch(id)) : [];
-    return () => stops.forEach((stop) => stop());
+    const wanted = new Set(key ? key.split(',') : []);
+    for (const [id, stop] of stops.current) {
+      if (!wanted.has(id)) {
+        stop();
+        stops.current.delete(id);
+      }
+    }
+    for (const id of wanted) if (!stops.current.has(id)) stops.current.set(id, watch(id));
   }, [key, watch]);
+  useEffect(() => {
+    const current = stops.current;
+    return () => {
+      current.forEach((stop) => stop());
+      current.clear();
+    };
+  }, [watch]);
 }

@@ -2,9 +2,10 @@ import { useMemo, useState } from 'react';
 import type { Job } from '../../api/types';
 import { useJobs } from '../../api/queries';
 import { useSession } from '../../auth/session-context';
+import { useWatchJobs } from '../../live/live-context';
 import { ErrorMessage } from '../../ui/error-message';
 import { formatTime, shortId } from '../../ui/format';
-import { JobActions, JobProgress, StateBadge } from './job-bits';
+import { isFinished, JobActions, JobProgress, StateBadge } from './job-bits';
 import { JobPanel } from './job-panel';
 import { JobsToolbar, JobsView } from './jobs-toolbar';
 
@@ -16,6 +17,14 @@ export function JobsPage() {
   const items = useMemo(() => jobs.data?.pages.flatMap((p) => p.items) ?? [], [jobs.data]);
   const needle = view.search.trim().toLowerCase();
   const shown = needle ? items.filter((j) => j.id.toLowerCase().includes(needle)) : items;
+  // Live events of one's own jobs come anyway; watching the active ones also covers other
+  // users' jobs (admins) and the SSE fallback.
+  useWatchJobs(
+    shown
+      .filter((j) => !isFinished(j))
+      .slice(0, 20)
+      .map((j) => j.id),
+  );
   const openSearch = () => needle && setOpen(shown.length === 1 ? shown[0].id : view.search.trim());
   return (
     <div className="page">
