@@ -29,6 +29,11 @@ export async function createApp(
   app.useGlobalPipes(createValidationPipe());
   app.useWebSocketAdapter(app.get(SocketLimits).wrap(await createRealtimeAdapter(app)));
   app.enableShutdownHooks();
+  // Keep idle connections longer than clients and load balancers do (undici 4 s, ALB 60 s), so
+  // the server never closes a socket a client is about to reuse (ECONNRESET under load).
+  const server: import('node:http').Server = app.getHttpServer();
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   app.disable('x-powered-by');
   app.set('etag', false);
   // The browser app at `/` (API under /api, sockets under /socket.io): see client/.

@@ -58,9 +58,10 @@ export class SqliteDatabase {
 
   /**
    * Queues a write for this turn's transaction and resolves once it is committed: every caller
-   * learns of durability before it acknowledges, but a burst of writes costs one commit. Each
-   * write runs in a savepoint (a throwing one leaves nothing behind) inside `BEGIN IMMEDIATE`,
-   * so a write that reads a row and updates it is atomic, also against other processes.
+   * learns of durability before it acknowledges, but a burst of writes costs one commit. The
+   * batch runs inside `BEGIN IMMEDIATE`, so a write that reads a row and updates it is atomic,
+   * also against other processes. A write that throws must do so before its first change
+   * (the adapters' writes only throw on their first statement, a constraint).
    */
   write<T>(statement: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -112,9 +113,10 @@ export class SqliteDatabase {
     }
   }
 
+  /** A write's first change may throw (a constraint); it then has changed nothing. */
   private runOne(w: PendingWrite): { ok: true; value: unknown } | { ok: false; error: Error } {
     try {
-      return { ok: true, value: this.db.transaction(w.run)() };
+      return { ok: true, value: w.run() };
     } catch (err) {
       return { ok: false, error: err instanceof Error ? err : new Error(String(err)) };
     }
