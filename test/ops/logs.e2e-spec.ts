@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { eventually } from '../support/http';
 import { ServerProcess } from '../support/server-process';
 
 /** The built app as a process; its stdout is one JSON object per line. */
@@ -34,6 +35,11 @@ describe('operations: structured logs (separate process)', () => {
     expect(other.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     await server.request('GET', `/api/jobs/${sub.body.jobId}/result?exp=1&sig=SIGSECRET`);
     await server.request('GET', `/api/sse/jobs/nope?access_token=${token}`);
+    // The job's own lines are written when it finishes: wait for that before stopping.
+    await eventually(async () => {
+      const job = await server.request('GET', `/api/jobs/${sub.body.jobId}`, { token });
+      return job.body.state === 'completed' ? true : undefined;
+    });
     await server.stop('SIGTERM');
 
     const lines = out.split('\n').filter((l) => l.trim() !== '');
