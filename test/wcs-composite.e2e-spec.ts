@@ -10,6 +10,9 @@ const FILTERS: TileSpec[] = [
   { ra: 149.999, dec: 2.002, rotation: -25, scale: 0.9, width: 100, height: 110, filter: 'F444W' },
 ];
 
+// Each test runs astropy in a child process: generous limits for a loaded machine.
+jest.setTimeout(180_000);
+
 (hasAstropy ? describe : describe.skip)('WCS-aligned composite (e2e)', () => {
   let t: TestApp;
   let alice: string;
@@ -24,7 +27,7 @@ const FILTERS: TileSpec[] = [
       expect(res.status).toBe(201);
       ids.push(res.body.id);
     }
-  });
+  }, 300_000); // astropy + reproject make the tiles: slow on a loaded machine
 
   afterAll(() => t.close());
 

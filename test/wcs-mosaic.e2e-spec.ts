@@ -9,6 +9,9 @@ const TILES: TileSpec[] = [
   { ra: 149.996, dec: 1.994, rotation: -20, scale: 0.9, width: 80, height: 80, offset: 5 },
 ];
 
+// Each test runs astropy in a child process: generous limits for a loaded machine.
+jest.setTimeout(180_000);
+
 (hasAstropy ? describe : describe.skip)('WCS mosaic, footprint and asset WCS (e2e)', () => {
   let t: TestApp;
   let alice: string;
@@ -29,7 +32,7 @@ const TILES: TileSpec[] = [
     }
     far = ids.pop()!;
     png = (await uploadAsset(t, alice, await pngImage(8, 8), 'flat.png')).body.id;
-  });
+  }, 300_000); // astropy + reproject make the tiles: slow on a loaded machine
 
   afterAll(() => t.close());
 
