@@ -106,7 +106,9 @@ describe('Job engine integrity (harness: fake clock, faulty store)', () => {
       await b.runner.poll();
       await until(stateIs(b, job.id, JobState.completed), advance);
       lateA.resolve();
-      await until(() => a.runner.workerLoad().test.busy === 0, advance);
+      const lost = async () =>
+        (await b.store.get(job.id))!.history.some((h) => h.event === 'progress-lost');
+      await until(lost, advance);
       const done = await b.store.get(job.id);
       expect(done?.result).toMatchObject({ kind: 'blob', key: `jobs/${job.id}/2/r.bin` });
       expect(await b.blobs.head(`jobs/${job.id}/2/r.bin`)).toMatchObject({ bytes: 6 });

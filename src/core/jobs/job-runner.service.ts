@@ -32,7 +32,10 @@ import { ReadinessState } from '../health/readiness.service';
 interface TypeWorker {
   handler: JobHandler;
   policy: JobTypePolicy;
+  /** Attempts whose handler runs: these hold the type's concurrency slots. */
   active: Map<string, Attempt>;
+  /** Attempts whose handler is done and whose end is being written (leases still renewed). */
+  finishing: Map<string, Attempt>;
   claiming: boolean;
   /** A wake-up arrived while a claim was in flight: claim again when it returns. */
   wanted: boolean;
@@ -74,6 +77,7 @@ export class JobRunner
         handler,
         policy,
         active: new Map(),
+        finishing: new Map(),
         claiming: false,
         wanted: false,
       });
@@ -197,10 +201,7 @@ export class JobRunner
     worker.active.set(record.id, attempt);
     this.tracker.track(record);
     this.tracker.publish(record);
-    void this.execute(worker, attempt).finally(() => {
-      worker.active.delete(record.id);
-      this.wake(worker.handler.type);
-    });
+    void this.execute(worker, attempt).finally(() => worker.finishing.delete(record.id));
   }
 
   private async execute(worker: TypeWorker, attempt: Attempt): Promise<void> {
@@ -226,6 +227,10 @@ export class JobRunner
       clearTimeout(timeout);
       attempt.closed = true;
     }
+    // The slot is free once the handler is done: the next claim joins the end's write.
+    worker.active.delete(id);
+    worker.finishing.set(id, attempt);
+    this.wake(worker.handler.type);
     await this.conclude(attempt, decideOutcome(attempt.reason, thrown, threw), result ?? null);
   }
 
@@ -312,7 +317,10 @@ export class JobRunner
 
   /** Renews every lease of this process in one batch; a lost one stops its attempt. */
   async heartbeat(): Promise<void> {
-    const attempts = [...this.workers.values()].flatMap((w) => [...w.active.values()]);
+    const attempts = [...this.workers.values()].flatMap((w) => [
+      ...w.active.values(),
+      ...w.finishing.values(),
+    ]);
     if (attempts.length === 0) return;
     const leases = attempts.map((a) => ({ id: a.record.id, token: a.token }));
     const held = await this.store.renewLeases(
@@ -364,7 +372,7 @@ export class JobRunner
     const until = Date.now() + ms;
     while (
       Date.now() < until &&
-      [...this.workers.values()].some((w) => w.active.size > 0 || w.claiming)
+      [...this.workers.values()].some((w) => w.active.size + w.finishing.size > 0 || w.claiming)
     ) {
       await new Promise((r) => setTimeout(r, 20));
     }
