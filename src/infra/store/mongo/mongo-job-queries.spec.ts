@@ -154,6 +154,11 @@ describe('job queries', () => {
         $max: { seq: patch.seq },
       });
     });
+
+    it('should leave out an empty $set (older servers refuse it)', () => {
+      const row = runningRecord();
+      expect(patchUpdate(row, { seq: row.seq + 1 })).toEqual({ $max: { seq: row.seq + 1 } });
+    });
   });
 
   describe(appendedItems.name, () => {

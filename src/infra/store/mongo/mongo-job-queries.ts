@@ -151,7 +151,8 @@ export function patchUpdate(current: JobRecord, patch: JobPatch, fairRank?: numb
     if (key === 'expiresAt') $set.purgeAt = purgeAt(value as number | null);
   }
   if (fairRank !== undefined) $set.fairRank = fairRank;
-  const update: JobUpdate = { $set };
+  const update: JobUpdate = {};
+  if (Object.keys($set).length > 0) update.$set = $set;
   if (Object.keys($push).length > 0) update.$push = $push;
   if (patch.seq !== undefined) update.$max = { seq: patch.seq };
   return update;
