@@ -129,6 +129,22 @@ describe('Blob storage on S3 (e2e)', () => {
       expect(Buffer.from(await fromS3.arrayBuffer())).toEqual(bytes);
     });
 
+    it('should redirect a signed result link to a presigned S3 URL', async () => {
+      const token = direct.token('carol');
+      const submit = await direct.request('POST', '/api/diagnostics/jobs', {
+        token,
+        body: { durationMs: 0, resultBytes: 1000 },
+      });
+      const job = await direct.waitForState(submit.body.jobId, token);
+      const signed = await direct.request('GET', job.result.downloadUrl);
+      expect([302, 303]).toContain(signed.status);
+      const location = signed.headers.get('location') ?? '';
+      expect(location).toMatch(/X-Amz-Signature=/);
+      const fromS3 = await fetch(location);
+      expect(fromS3.status).toBe(200);
+      expect((await fromS3.arrayBuffer()).byteLength).toBe(1000);
+    });
+
     it('should still stream to a bearer-authenticated client', async () => {
       const bytes = await pngImage(8, 8);
       const token = direct.token('carol');

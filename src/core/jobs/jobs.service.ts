@@ -169,6 +169,13 @@ export class JobsService {
     if (record.expiresAt !== null && record.expiresAt < Date.now()) throw new ResultExpiredError();
     const info = await this.blobs.head(result.key);
     if (!info) throw new ResultExpiredError();
+    const disposition = `attachment; filename="${result.filename.replace(/["\\\r\n]/g, '_')}"`;
+    if (user.signedPath) {
+      // A signed link may go straight to the object store (S3_PRESIGNED_DOWNLOADS).
+      const options = { expiresInS: 300, contentType: result.contentType, disposition };
+      const location = await this.blobs.directUrl(result.key, options);
+      if (location) return { kind: 'redirect', location };
+    }
     const etag = `"${result.sha256}"`;
     if (ifNoneMatch === etag) return { kind: 'not-modified', etag };
     const range = parseRange(rangeHeader, info.bytes);
@@ -176,7 +183,7 @@ export class JobsService {
       'Content-Type': result.contentType,
       ETag: etag,
       'Accept-Ranges': 'bytes',
-      'Content-Disposition': `attachment; filename="${result.filename.replace(/["\\\r\n]/g, '_')}"`,
+      'Content-Disposition': disposition,
       'Content-Length': String(range ? range.end - range.start + 1 : info.bytes),
     };
     if (range) headers['Content-Range'] = `bytes ${range.start}-${range.end}/${info.bytes}`;
