@@ -172,14 +172,14 @@ export class JobsGateway
 
   private authenticate(socket: JobsSocket): Error | undefined {
     const token = tokenOf(socket);
-    if (!token) return new Error('unauthorized');
+    if (!token) return new Error(ErrorCode.unauthorized);
     try {
       const { userId, admin, expiresAt } = this.auth.verify(token);
       socket.data.principal = { userId, admin };
       socket.data.expiresAt = expiresAt;
       return undefined;
     } catch {
-      return new Error('unauthorized');
+      return new Error(ErrorCode.unauthorized);
     }
   }
 
