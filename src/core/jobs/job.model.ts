@@ -110,6 +110,41 @@ export interface JobRecord {
   expiresAt: number | null;
 }
 
+/** Every field of a JobRecord, in one place (store adapters map rows and documents by it). */
+export const JOB_RECORD_FIELDS = [
+  'id',
+  'type',
+  'owner',
+  'state',
+  'priority',
+  'payload',
+  'progress',
+  'stage',
+  'message',
+  'seq',
+  'attempt',
+  'run',
+  'maxAttempts',
+  'stalls',
+  'cancelRequested',
+  'runAfter',
+  'leaseToken',
+  'leaseExpiresAt',
+  'error',
+  'result',
+  'messages',
+  'idempotencyKey',
+  'requestHash',
+  'system',
+  'node',
+  'history',
+  'createdAt',
+  'startedAt',
+  'updatedAt',
+  'finishedAt',
+  'expiresAt',
+] as const satisfies readonly (keyof JobRecord)[];
+
 export const MAX_LOG_LINES = 50;
 export const MAX_HISTORY = 100;
 

@@ -1,6 +1,12 @@
 import type { QueryFilter, SortOrder, UpdateQuery, UpdateWithAggregationPipeline } from 'mongoose';
 import { isDeepStrictEqual } from 'node:util';
-import { JobRecord, JobState, MAX_HISTORY, MAX_LOG_LINES } from '../../../core/jobs/job.model';
+import {
+  JOB_RECORD_FIELDS,
+  JobRecord,
+  JobState,
+  MAX_HISTORY,
+  MAX_LOG_LINES,
+} from '../../../core/jobs/job.model';
 import type {
   ClaimRequest,
   JobChange,
@@ -29,38 +35,9 @@ export function fromJobDocument(doc: JobDocument): JobRecord {
 }
 
 /** Every field of a JobRecord but `id` (a missing one reads as null). */
-const RECORD_FIELDS = [
-  'type',
-  'owner',
-  'state',
-  'priority',
-  'payload',
-  'progress',
-  'stage',
-  'message',
-  'seq',
-  'attempt',
-  'run',
-  'maxAttempts',
-  'stalls',
-  'cancelRequested',
-  'runAfter',
-  'leaseToken',
-  'leaseExpiresAt',
-  'error',
-  'result',
-  'messages',
-  'idempotencyKey',
-  'requestHash',
-  'system',
-  'node',
-  'history',
-  'createdAt',
-  'startedAt',
-  'updatedAt',
-  'finishedAt',
-  'expiresAt',
-] as const satisfies readonly Exclude<keyof JobRecord, 'id'>[];
+const RECORD_FIELDS = JOB_RECORD_FIELDS.filter(
+  (field): field is Exclude<(typeof JOB_RECORD_FIELDS)[number], 'id'> => field !== 'id',
+);
 
 /** When the TTL index may drop a finished job the reaper missed. */
 export function purgeAt(expiresAt: number | null): Date | null {

@@ -1,43 +1,11 @@
-import { JobRecord } from '../../../core/jobs/job.model';
+import { JOB_RECORD_FIELDS, JobRecord } from '../../../core/jobs/job.model';
 import { BOOL_COLUMNS, JSON_COLUMNS } from './sqlite-schema';
 
 /** A row as better-sqlite3 returns it. */
 export type Row = Record<string, unknown>;
 
 /** Every column of a JobRecord, in insert order (plus `fairRank`, the store's own). */
-export const RECORD_COLUMNS: readonly (keyof JobRecord)[] = [
-  'id',
-  'type',
-  'owner',
-  'state',
-  'priority',
-  'payload',
-  'progress',
-  'stage',
-  'message',
-  'seq',
-  'attempt',
-  'run',
-  'maxAttempts',
-  'stalls',
-  'cancelRequested',
-  'runAfter',
-  'leaseToken',
-  'leaseExpiresAt',
-  'error',
-  'result',
-  'messages',
-  'idempotencyKey',
-  'requestHash',
-  'system',
-  'node',
-  'history',
-  'createdAt',
-  'startedAt',
-  'updatedAt',
-  'finishedAt',
-  'expiresAt',
-];
+export const RECORD_COLUMNS: readonly (keyof JobRecord)[] = JOB_RECORD_FIELDS;
 
 const COLUMN_SET = new Set<string>(RECORD_COLUMNS);
 
@@ -61,10 +29,17 @@ export function fromRow(row: Row): JobRecord {
   return out as unknown as JobRecord;
 }
 
-/** `UPDATE jobs SET a = ?, b = ? WHERE id = ?` for a patch's keys (only known columns). */
+const updates = new Map<string, string>();
+
+/** `UPDATE jobs SET a = ?, b = ? WHERE id = ?` for a patch's keys (only known columns), cached. */
 export function updateSql(keys: readonly string[]): string {
+  const shape = keys.join(',');
+  let sql = updates.get(shape);
+  if (sql) return sql;
   for (const key of keys) {
     if (!COLUMN_SET.has(key) && key !== 'fairRank') throw new Error(`unknown column ${key}`);
   }
-  return `UPDATE jobs SET ${keys.map((k) => `${k} = ?`).join(', ')} WHERE id = ?`;
+  sql = `UPDATE jobs SET ${keys.map((k) => `${k} = ?`).join(', ')} WHERE id = ?`;
+  updates.set(shape, sql);
+  return sql;
 }
