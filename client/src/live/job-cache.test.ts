@@ -107,4 +107,27 @@ describe('reconcile', () => {
     expect(reconcile(client, [job({ seq: 4, progress: 80 })])[0].progress).toBe(80);
     expect(reconcile(client, [job({ id: 'other', seq: 1 })])[0].id).toBe('other');
   });
+  it('should apply an event that arrived while the first fetch was in flight', () => {
+    const client = new QueryClient();
+    // The subscription's snapshot and the job's end arrive before the detail is cached…
+    applyJobEvent(client, job({ state: 'queued', progress: 0, seq: 6 }));
+    applyJobEvent(client, {
+      jobId: 'j1',
+      state: 'completed',
+      progress: 100,
+      stage: 'done',
+      message: '',
+      seq: 8,
+      updatedAt: '2026-01-01T00:00:01Z',
+    });
+    // …then the fetch answers with what it read before the job ran.
+    const [seen] = reconcile(client, [job({ state: 'queued', progress: 0, seq: 5 })]);
+    expect([seen.state, seen.progress, seen.seq]).toEqual(['completed', 100, 8]);
+  });
+  it('should forget a deleted job', () => {
+    const client = new QueryClient();
+    applyJobEvent(client, job({ state: 'completed', seq: 9 }));
+    removeJob(client, 'j1');
+    expect(reconcile(client, [job({ seq: 5 })])[0].seq).toBe(5);
+  });
 });

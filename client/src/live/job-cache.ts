@@ -75,14 +75,41 @@ export function applyToDetail(
   );
 }
 
+type Patch = Partial<Job> & { seq: number };
+
+/** How many jobs' newest events are remembered for fetches still in flight. */
+const REMEMBERED_JOBS = 500;
+const remembered = new WeakMap<QueryClient, Map<string, Patch>>();
+
+function rememberedOf(client: QueryClient): Map<string, Patch> {
+  let map = remembered.get(client);
+  if (!map) remembered.set(client, (map = new Map()));
+  return map;
+}
+
+/**
+ * Keeps the newest event of each job even when no query holds the job yet: an event that
+ * arrives while the job's first fetch is in flight (a quick job can end then) must not be lost.
+ */
+function remember(client: QueryClient, jobId: string, patch: Patch): void {
+  const map = rememberedOf(client);
+  const known = map.get(jobId);
+  if (known && known.seq >= patch.seq) return;
+  map.delete(jobId);
+  map.set(jobId, known ? { ...known, ...patch } : patch);
+  if (map.size > REMEMBERED_JOBS) map.delete(map.keys().next().value as string);
+}
+
 /** Applies a job event (full snapshot or progress) everywhere it is cached. */
 export function applyJobEvent(client: QueryClient, event: Job | JobProgressEvent): void {
   if ('jobId' in event) {
     const patch = progressToPatch(event);
+    remember(client, event.jobId, patch);
     applyToLists(client, event.jobId, patch);
     applyToDetail(client, event.jobId, patch);
     return;
   }
+  remember(client, event.id, event);
   applyToLists(client, event.id, event, event);
   applyToDetail(client, event.id, event);
 }
@@ -96,11 +123,12 @@ export function removeJob(client: QueryClient, jobId: string): void {
     client.setQueryData<JobPages>(key, { ...data, pages });
   }
   client.removeQueries({ queryKey: keys.job(jobId) });
+  rememberedOf(client).delete(jobId);
 }
 
-/** Every cached version of every job, newest (highest seq) per id. */
-function newestCached(client: QueryClient): Map<string, Job> {
-  const newest = new Map<string, Job>();
+/** Every cached version of every job and every remembered event, newest (highest seq) per id. */
+function newestCached(client: QueryClient): Map<string, Patch> {
+  const newest = new Map<string, Patch>(rememberedOf(client));
   const offer = (job: Job) => {
     const known = newest.get(job.id);
     if (!known || job.seq > known.seq) newest.set(job.id, job);
@@ -116,12 +144,13 @@ function newestCached(client: QueryClient): Map<string, Job> {
 
 /**
  * A fetch that started before an event may answer after it: keep, per job, whichever of the
- * fetched and the cached versions has the higher seq, so that a refetch never undoes an end.
+ * fetched, the cached and the remembered versions has the higher seq, so that a fetch never
+ * undoes an end.
  */
 export function reconcile<T extends Job>(client: QueryClient, fetched: T[]): T[] {
   const newest = newestCached(client);
   return fetched.map((job) => {
     const cached = newest.get(job.id);
-    return cached && cached.seq > job.seq ? { ...job, ...cached } : job;
+    return cached && cached.seq > job.seq ? ({ ...job, ...cached } as T) : job;
   });
 }
