@@ -179,6 +179,22 @@ export interface JobStore {
   feedHead(): Promise<number>;
   /** Drops feed entries older than `before` (epoch ms). */
   pruneChanges(before: number): Promise<void>;
+  /**
+   * Optional pushed feed (MongoDB: a change stream). Calls `onChanges` with every change after
+   * `after`, oldest first, each once, as `changes()` would return them; resumes its own stream
+   * when it can. When it cannot, `onBroken` fires once and the watch is over: the reader polls
+   * `changes()` from its last position and may watch again later. Stores without it are polled.
+   */
+  watchChanges?(
+    after: number,
+    onChanges: (batch: JobChange[]) => void,
+    onBroken: (err: unknown) => void,
+  ): ChangeWatch;
+}
+
+/** A running `watchChanges`; no callback fires once `close()` was called. */
+export interface ChangeWatch {
+  close(): Promise<void>;
 }
 
 export class DuplicateIdempotencyKeyError extends Error {
