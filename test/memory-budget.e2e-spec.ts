@@ -1,4 +1,7 @@
 import sharp from 'sharp';
+import { writeFits } from '../src/imaging/fits/fits-writer';
+import { CelestialWcs } from '../src/imaging/wcs/celestial-wcs';
+import { wcsCards } from '../src/imaging/wcs/wcs-cards';
 import { TestApp } from './support/test-app';
 import { download, pixels, runExport, uploadAsset } from './support/upload';
 
@@ -8,6 +11,22 @@ const zeros = (side: number) =>
     .toColourspace('b-w')
     .png()
     .toBuffer();
+
+/** A float32 860² FITS with a TAN WCS (1″ pixels): 2.8 MB on disk and as a plane. */
+const skyFits = () => {
+  const side = 860;
+  const data = Float32Array.from({ length: side * side }, (_, i) => (i * 7919) % 101);
+  const wcs: CelestialWcs = {
+    projection: 'TAN',
+    crpix: [430.5, 430.5],
+    crval: [150, 2],
+    cd: [-1 / 3600, 0, 0, 1 / 3600],
+    lonpole: 180,
+    latpole: 90,
+    frame: 'icrs',
+  };
+  return writeFits({ width: side, height: side, data }, { cards: wcsCards(wcs) });
+};
 
 describe('Imaging memory budget (e2e)', () => {
   let t: TestApp;
@@ -69,6 +88,26 @@ describe('Imaging memory budget (e2e)', () => {
     const { info } = await pixels(await download(t, alice, job));
     const side = Math.round(4000 * factor);
     expect([info.width, info.height]).toEqual([2 * side, side]);
+  });
+
+  it('should count the reprojected channel copies of a WCS-aligned composite', async () => {
+    const res = await uploadAsset(t, alice, skyFits(), 'sky.fits');
+    expect(res.status).toBe(201);
+    // 8 channels, FITS output: 3 sums and 7 reprojected copies outlast the 9-plane encode;
+    // ~133 MB aligned against ~126 MB by pixel, around the 128 MB budget.
+    const body = (align: string) => ({
+      channels: Array.from({ length: 8 }, () => ({ assetId: res.body.id, color: '#ffffff' })),
+      format: 'fits',
+      align,
+    });
+    expect(await refused('/api/composite/export', body('wcs'))).toBeGreaterThan(0.9);
+    const job = await runExport(t, alice, '/api/composite/export', body('pixel'));
+    expect(job.state).toBe('completed');
+    const aligned = await runExport(t, alice, '/api/composite/export', {
+      ...body('wcs'),
+      downscale: true,
+    });
+    expect(aligned.state).toBe('completed');
   });
 
   it('should reject a non-boolean downscale with 400', async () => {

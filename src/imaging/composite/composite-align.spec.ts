@@ -74,6 +74,16 @@ describe('alignedComposite', () => {
     expect(correlation(r, readCube(unaligned.buffer, 1, n))).toBeLessThan(0.7);
   });
 
+  it('should reproject straight onto the downscaled grid when scale < 1', async () => {
+    const out = await alignedComposite(inputs(), { channels, format: 'fits', scale: 0.5 });
+    const cube = readFits(out.buffer);
+    expect([cube.width, cube.height]).toEqual([20, 20]);
+    const n = 20 * 20;
+    expect(correlation(cube.data.subarray(0, n), readCube(out.buffer, 1, n))).toBeGreaterThan(0.9);
+    // The output WCS is the first grid's scaled to 20², the same sky at half the pixels.
+    expect(readWcs(cube.cards)?.cd[3]).toBeCloseTo((2 * 0.5) / 3600, 12);
+  });
+
   it('should take each channel down to its sky level with backgroundNeutralize', async () => {
     const zeros = async (backgroundNeutralize: boolean) => {
       const out = await alignedComposite(inputs(), {

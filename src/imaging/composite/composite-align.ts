@@ -7,7 +7,9 @@ import { EncodedImage, Plane, ProgressFn } from '../types';
 import { readWcs } from '../wcs/celestial-wcs';
 import { SkyImage } from '../wcs/output-grid';
 import { reprojectPlane } from '../wcs/reproject';
-import { CompositeOptions, compositeImages } from './composite';
+import { DecodeLimits, probeImage } from '../decode/probe';
+import { scaleWcs } from '../wcs/wcs-cards';
+import { CompositeOptions, compositeImages, scaledSize } from './composite';
 
 /** How channels are brought onto one grid before they are composited. */
 export interface CompositeAlignOptions {
@@ -42,6 +44,7 @@ export async function alignedComposite(
   if (!align && !options.backgroundNeutralize) {
     return compositeImages(inputs, { ...options, sky: reference }, onProgress, consume);
   }
+  const work = await workGrid(inputs[0], reference, options.scale, options);
   const ready: Uint8Array[] = [];
   for (let i = 0; i < inputs.length; i += 1) {
     const grid = grids[i];
@@ -50,12 +53,36 @@ export async function alignedComposite(
       ready.push(inputs[i]);
       continue;
     }
-    let plane = await decodeLuminance(inputs[i], options, false);
-    if (reproject) plane = onGrid(plane, grid, reference);
+    const decode = { maxPixels: options.maxPixels, resizeTo: reproject ? undefined : work?.size };
+    let plane = await decodeLuminance(inputs[i], decode, false);
+    if (reproject) plane = onGrid(plane, grid, work?.sky ?? reference);
     if (options.backgroundNeutralize) neutralize(plane.data);
     ready.push(writeFits(plane));
   }
-  return compositeImages(ready, { ...options, sky: reference }, onProgress, consume);
+  const composite = { ...options, sky: reference, workSize: work?.size };
+  return compositeImages(ready, composite, onProgress, consume);
+}
+
+/**
+ * The downscaled work grid (`scale` < 1) that channels are reprojected onto, so that their
+ * copies shrink with the downscale as the memory estimate counts; undefined at full size.
+ */
+async function workGrid(
+  first: Uint8Array,
+  reference: SkyImage | undefined,
+  scale: number | undefined,
+  limits: DecodeLimits,
+): Promise<{ size: { width: number; height: number }; sky?: SkyImage } | undefined> {
+  if (scale === undefined || scale >= 1) return undefined;
+  const full = reference ?? (await probeImage(first, limits));
+  const size = scaledSize(full.width, full.height, scale);
+  if (!reference) return { size };
+  const wcs = scaleWcs(
+    reference.wcs,
+    [reference.width, reference.height],
+    [size.width, size.height],
+  );
+  return { size, sky: { wcs, ...size } };
 }
 
 function onGrid(plane: Plane, from: SkyImage, to: SkyImage): Plane {

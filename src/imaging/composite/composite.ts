@@ -20,6 +20,8 @@ export interface CompositeOptions extends EncodeOptions, DecodeLimits {
   channels: CompositeChannel[];
   /** Work-grid downscale (0 < scale ≤ 1) that keeps the job within its memory budget. */
   scale?: number;
+  /** The downscaled work grid when the first input is already a downscaled copy (aligning). */
+  workSize?: { width: number; height: number };
 }
 
 /** Accumulated RGB sums in FITS orientation, on the first channel's grid. */
@@ -74,6 +76,7 @@ const EMPTY = new Uint8Array(0);
 /** Decode limits; with a downscale, every channel is decoded straight to the scaled grid. */
 async function decodeOptions(first: Uint8Array, options: CompositeOptions): Promise<DecodeOptions> {
   const limits = { maxPixels: options.maxPixels };
+  if (options.workSize) return { ...limits, resizeTo: options.workSize };
   if (options.scale === undefined || options.scale >= 1) return limits;
   const { width, height } = await probeImage(first, limits);
   return { ...limits, resizeTo: scaledSize(width, height, options.scale) };

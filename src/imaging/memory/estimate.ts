@@ -42,6 +42,25 @@ export interface MemoryEstimate {
 export interface OutputFootprint {
   format?: 'png' | 'jpeg' | 'fits';
   bitDepth?: 8 | 16;
+  /** Composite only: `wcs` reprojects channels 2..n onto the first grid (the caller resolves the default). */
+  align?: 'wcs' | 'pixel';
+  /** Composite only: every channel is decoded and handed on as a float32 copy first. */
+  backgroundNeutralize?: boolean;
+}
+
+/** Bytes alive at one moment of a job: `fixed + scalable × s²` at downscale factor `s`. */
+export interface Moment {
+  fixed: number;
+  scalable: number;
+}
+
+/**
+ * The worse of two moments as one `fixed + scalable × s²`: exact at s = 1 and never below
+ * either moment for s < 1 (fixed is the larger fixed part, scalable makes up the larger total).
+ */
+export function worseMoment(a: Moment, b: Moment): Moment {
+  const fixed = Math.max(a.fixed, b.fixed);
+  return { fixed, scalable: Math.max(a.fixed + a.scalable, b.fixed + b.scalable) - fixed };
 }
 
 function estimate(fixedBytes: number, scalableBytes: number): MemoryEstimate {
@@ -76,9 +95,12 @@ function rasterOutputBytes(pixels: number, output: OutputFootprint): number {
 
 /**
  * Peak memory of a colour composite of `inputs` (channel order) on the first channel's grid: the
- * worse of two moments. Decoding a channel: the planes of the channels before it, the channel's
- * decode and its resampled plane. Encoding: PNG/JPEG one stretched float plane per channel plus
- * the samples and the encoded file; FITS three float sums plus the output cube written twice.
+ * worst of three moments. Aligning (`align: "wcs"` or `backgroundNeutralize`): the float32
+ * channel copies, see {@link alignMoment}. Decoding a channel: the planes of the channels before
+ * it (FITS output: the three sums plus the copies not yet decoded), the channel's decode and its
+ * resampled plane. Encoding: PNG/JPEG one stretched float plane per channel plus the samples and
+ * the encoded file; FITS three float sums plus the output cube written twice. In a worker the
+ * copies are decoded in place, so they are the channel planes of the later moments.
  */
 export function estimateCompositeMB(
   inputs: readonly InputFootprint[],
@@ -91,11 +113,65 @@ export function estimateCompositeMB(
   const worstFixed = Math.max(...decodes.map((d) => d.fixed));
   const worstScalable = Math.max(...decodes.map((d) => d.scalable));
   const fits = output.format === 'fits';
-  const held = fits ? 3 * plane : (n - 1) * plane;
+  const copies = channelCopies(inputs, output);
+  const later = copies.slice(1).reduce((sum, c) => sum + c, 0);
+  const held = fits ? 3 * plane + later : Math.max((n - 1) * plane, later);
   // Later channels of another size are resampled: one more plane while they are.
   const decoding = held + worstScalable + (n > 1 ? plane : 0);
   const encoding = fits ? 9 * plane : n * plane + rasterOutputBytes(plane / 4, output);
-  return estimate(inputBytes(inputs) + worstFixed, Math.max(decoding, encoding));
+  const files = inputBytes(inputs);
+  const composite = { fixed: files + worstFixed, scalable: Math.max(decoding, encoding) };
+  const aligning = alignMoment(inputs, copies, output);
+  const worst = aligning
+    ? worseMoment(composite, { ...aligning, fixed: files + aligning.fixed })
+    : composite;
+  return estimate(worst.fixed, worst.scalable);
+}
+
+/** Rows of output coordinates `reprojectPlane` maps at once (x and y as float64). */
+const MAP_ROWS = 64;
+
+/**
+ * Full-size bytes of the float32 copy `alignedComposite` hands on for each channel (0 when the
+ * channel is passed as it is): reprojected channels (2..n with `align: "wcs"`) on the first
+ * grid, background-neutralised ones at their own size. Copies scale with a downscale.
+ */
+export function channelCopies(
+  inputs: readonly InputFootprint[],
+  output: OutputFootprint,
+): number[] {
+  const [first] = inputs;
+  return inputs.map((input, i) => {
+    const grid =
+      output.align === 'wcs' && i > 0 ? first : output.backgroundNeutralize ? input : null;
+    return grid ? grid.width * grid.height * 4 : 0;
+  });
+}
+
+/**
+ * Peak of the aligning step, or undefined when nothing is copied. While channel k is made, the
+ * copies before it are held, plus its decode, its new float32 plane and (reprojected) the
+ * coordinate strip; then its plane and the FITS copy written from it.
+ */
+export function alignMoment(
+  inputs: readonly InputFootprint[],
+  copies: readonly number[],
+  output: OutputFootprint,
+): Moment | undefined {
+  let worst: Moment | undefined;
+  let prior = 0;
+  copies.forEach((copy, k) => {
+    if (copy === 0) return;
+    const decode = decodeBytes(inputs[k]);
+    const reprojected = output.align === 'wcs' && k > 0;
+    const maps = reprojected ? 16 * inputs[0].width * Math.min(MAP_ROWS, inputs[0].height) : 0;
+    const working = { fixed: decode.fixed + maps, scalable: prior + copy + decode.scalable };
+    const writing = { fixed: 0, scalable: prior + 2 * copy };
+    const moment = worseMoment(working, writing);
+    worst = worst ? worseMoment(worst, moment) : moment;
+    prior += copy;
+  });
+  return worst;
 }
 
 /** How a mosaic's output grid is built, for {@link estimateMosaicMB}. */

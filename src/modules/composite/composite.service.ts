@@ -32,8 +32,8 @@ export class CompositeService {
     const refs = body.channels.map((c, i) => ({ field: `channels.${i}.assetId`, id: c.assetId }));
     const assets = await this.library.requireAll(user, refs);
     assertOutputPixels(assets[0].width, assets[0].height, body, this.config.maxPixels);
-    this.budget.plan(estimateCompositeMB(assets, body), body.downscale);
     const align = resolveAlign(assets, body.align);
+    this.budget.plan(estimateCompositeMB(assets, { ...body, align }), body.downscale);
     return this.jobs.submit(user, COMPOSITE_JOB, plain({ ...payload, align }), {
       idempotencyKey,
       priority,
