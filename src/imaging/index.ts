@@ -4,6 +4,7 @@ export * from './decode';
 export * from './encode';
 export * from './errors';
 export * from './fits';
+export * from './histogram';
 export * from './memory';
 export * from './mosaic';
 export * from './pool';

@@ -63,6 +63,15 @@ describe(ImagingPool.name, () => {
       });
     });
 
+    it('should count a histogram in a worker', async () => {
+      const h = await pool.histogram(fits(), { bins: 97 });
+      expect(h).toMatchObject({ values: 'physical', min: 0, max: 96, count: 64 * 64 });
+      expect(h.counts.reduce((a, b) => a + b, 0)).toBe(64 * 64);
+      await expect(pool.histogram(fits(8), { bins: 97, maxPixels: 10 })).rejects.toMatchObject({
+        code: 'image_too_large',
+      });
+    });
+
     it('should rethrow expected errors as typed errors', async () => {
       await expect(pool.thumbnail(Buffer.from('junk'))).rejects.toMatchObject({
         name: 'ImageDecodeError',

@@ -11,6 +11,7 @@ import {
   ImagingError,
   InvalidImagingOptionsError,
 } from '../errors';
+import { ChannelHistogram, ChannelHistogramOptions } from '../histogram/channel-histogram';
 import { MosaicOptions } from '../mosaic/mosaic';
 import { WcsMosaicOptions } from '../mosaic/wcs-mosaic';
 import { ThumbnailOptions } from '../thumbnail/thumbnail';
@@ -35,7 +36,7 @@ export interface ImagingRunOptions {
 }
 
 /**
- * Runs composites, mosaics and thumbnails in worker threads so pixel loops never block the event
+ * Runs composites, mosaics, thumbnails and histograms in worker threads so pixel loops never block the event
  * loop. Input buffers are transferred, not copied, when they own their whole ArrayBuffer: the
  * caller must not use them afterwards. When no compiled worker file exists (running the
  * TypeScript sources, e.g. under jest) the pool runs tasks in-process: `mode` says which.
@@ -84,6 +85,18 @@ export class ImagingPool {
     return this.execute({ kind: 'thumbnail', input, options }, [input], run);
   }
 
+  /** Histogram of the raw values of one encoded image, decoded as a composite channel. */
+  async histogram(
+    input: Uint8Array,
+    options: ChannelHistogramOptions,
+    run: ImagingRunOptions = {},
+  ): Promise<ChannelHistogram> {
+    const outcome = await this.settle({ kind: 'histogram', input, options }, [input], run);
+    if (!outcome.ok) throw rebuildError(outcome.code, outcome.message);
+    if (!('histogram' in outcome)) throw new Error('histogram task answered an image');
+    return outcome.histogram;
+  }
+
   /** Header-only probe; cheap, so it runs on the calling thread and never detaches `input`. */
   probe(input: Uint8Array, limits: DecodeLimits = {}): Promise<ImageInfo> {
     return probeImage(input, limits);
@@ -94,17 +107,27 @@ export class ImagingPool {
     await this.piscina?.destroy();
   }
 
-  private async execute(
+  private async settle(
     task: ImagingTask,
     inputs: Uint8Array[],
     run: ImagingRunOptions,
-  ): Promise<EncodedImage> {
+  ): Promise<ImagingTaskOutcome> {
     run.signal?.throwIfAborted();
     const outcome = this.piscina
       ? await this.inWorker(this.piscina, task, inputs, run)
       : await settleImagingTask(task, run.onProgress);
     run.signal?.throwIfAborted();
+    return outcome;
+  }
+
+  private async execute(
+    task: ImagingTask,
+    inputs: Uint8Array[],
+    run: ImagingRunOptions,
+  ): Promise<EncodedImage> {
+    const outcome = await this.settle(task, inputs, run);
     if (!outcome.ok) throw rebuildError(outcome.code, outcome.message);
+    if (!('image' in outcome)) throw new Error('image task answered a histogram');
     return {
       ...outcome.image,
       buffer: Buffer.from(

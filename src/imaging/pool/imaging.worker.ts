@@ -31,7 +31,7 @@ export default async function imagingWorker(
  * of MB) when they own their whole ArrayBuffer; the pool sees the same outcome either way.
  */
 function movedResult(outcome: ImagingTaskOutcome): ImagingTaskOutcome {
-  if (!outcome.ok) return outcome;
+  if (!outcome.ok || !('image' in outcome)) return outcome;
   const bytes = outcome.image.buffer;
   if (bytes.byteOffset !== 0 || bytes.byteLength !== bytes.buffer.byteLength) return outcome;
   const movable = {

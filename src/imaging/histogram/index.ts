@@ -1,0 +1,2 @@
+export * from './channel-histogram';
+export * from './value-histogram';
