@@ -36,9 +36,9 @@ export interface ImagingRunOptions {
 }
 
 /**
- * Runs composites, mosaics, thumbnails and histograms in worker threads so pixel loops never block the event
- * loop. Input buffers are transferred, not copied, when they own their whole ArrayBuffer: the
- * caller must not use them afterwards. When no compiled worker file exists (running the
+ * Runs composites, mosaics, thumbnails and histograms in worker threads so pixel loops never
+ * block the event loop. Input buffers are transferred, not copied, when they own their whole
+ * ArrayBuffer: the caller must not use them afterwards. When no compiled worker file exists (running the
  * TypeScript sources, e.g. under jest) the pool runs tasks in-process: `mode` says which.
  */
 export class ImagingPool {
