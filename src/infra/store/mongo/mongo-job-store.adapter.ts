@@ -4,6 +4,7 @@ import { JobHistoryEntry, JobRecord, JobState, MAX_HISTORY } from '../../../core
 import {
   AttemptOutcome,
   CancelAnswer,
+  ChangeWatch,
   ClaimRequest,
   DuplicateIdempotencyKeyError,
   HeldLease,
@@ -343,6 +344,11 @@ export class MongoJobStore implements JobStore {
 
   pruneChanges(before: number): Promise<void> {
     return this.feed.prune(before);
+  }
+
+  /** A change stream of the feed collection's inserts, with a kept resume token. */
+  watchChanges(...args: Parameters<NonNullable<JobStore['watchChanges']>>): ChangeWatch {
+    return this.feed.watchChanges(...args);
   }
 
   /** A transition that takes no bounded slot (a requeue from running may always re-enter). */
