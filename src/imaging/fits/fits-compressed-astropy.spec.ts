@@ -43,6 +43,11 @@ for m in ["RICE_1", "GZIP_1", "GZIP_2"]:
         write(f"{m}-{k}", v, compression_type=m)
     for q, code in [("NO_DITHER", -1), ("SUBTRACTIVE_DITHER_1", 1), ("SUBTRACTIVE_DITHER_2", 2)]:
         write(f"{m}-f32-{q}", sky, compression_type=m, quantize_method=code, tile_size=(20, 10), dither_seed=17)
+for k in ["i16", "i32", "u8"]:
+    write(f"HCOMPRESS_1-{k}", ints[k], compression_type="HCOMPRESS_1", tile_size=(16, 24))
+write("HCOMPRESS_1-i16-scaled", ints["i16"], compression_type="HCOMPRESS_1", hcomp_scale=2, tile_size=(16, 24))
+write("HCOMPRESS_1-i16-smooth", ints["i16"], compression_type="HCOMPRESS_1", hcomp_scale=2, hcomp_smooth=True, tile_size=(16, 24))
+write("HCOMPRESS_1-f32-SUBTRACTIVE_DITHER_1", sky, compression_type="HCOMPRESS_1", quantize_method=1, tile_size=(16, 24), dither_seed=17)
 write("PLIO_1-i32", plio, compression_type="PLIO_1", tile_size=(16, 8))
 write("GZIP_1-f32-lossless", sky, compression_type="GZIP_1", quantize_level=0.0)
 write("GZIP_2-f64-lossless", sky.astype(np.float64), compression_type="GZIP_2", quantize_level=0.0)
@@ -70,7 +75,7 @@ describeWithTool(hasAstropy, 'astropy', 'tile-compressed FITS (astropy)', () => 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('should decode every compression and quantisation to astropy’s pixels', () => {
-    expect(cases).toHaveLength(25);
+    expect(cases).toHaveLength(31);
     const failures: Record<string, string[]> = {};
     for (const name of cases) {
       const image = readFits(readFileSync(join(dir, `${name}.fits`)));

@@ -2,6 +2,7 @@ import { unzipSync } from 'node:zlib';
 import { ImageDecodeError } from '../errors';
 import { FitsCard, findCard, numberCard } from './fits-card';
 import { FitsHdu } from './fits-header';
+import { hcompressDecode } from './hcompress';
 import { plioDecode } from './plio';
 import { Dither, unquantize } from './quantize';
 import { riceDecode } from './rice';
@@ -28,6 +29,8 @@ interface TiledImage {
   method: string;
   blockSize: number;
   bytepix: number;
+  /** HCOMPRESS_1: smooth while inverting the H-transform (ZNAME 'SMOOTH'). */
+  smooth: boolean;
   dither: Dither;
   columns: Record<'data' | 'gzip' | 'raw' | 'scale' | 'zero' | 'blank', TableColumn | undefined>;
 }
@@ -39,7 +42,7 @@ export interface IntegerScaling {
   blank: number;
 }
 
-const METHODS = ['RICE_1', 'RICE_ONE', 'GZIP_1', 'GZIP_2', 'PLIO_1', 'NOCOMPRESS'];
+const METHODS = ['RICE_1', 'RICE_ONE', 'GZIP_1', 'GZIP_2', 'PLIO_1', 'HCOMPRESS_1', 'NOCOMPRESS'];
 
 /** The compression parameters `ZNAMEn`/`ZVALn`, e.g. BLOCKSIZE and BYTEPIX. */
 function zParameter(cards: readonly FitsCard[], name: string, fallback: number): number {
@@ -51,6 +54,19 @@ function zParameter(cards: readonly FitsCard[], name: string, fallback: number):
   return fallback;
 }
 
+/** HCOMPRESS_1's SMOOTH option: astropy writes it as a logical (`T`), cfitsio as an integer. */
+function smoothOption(cards: readonly FitsCard[]): boolean {
+  for (let i = 1; i < 100; i += 1) {
+    const key = findCard(cards, `ZNAME${i}`)?.value;
+    if (key === undefined) return false;
+    if (String(key).trim().toUpperCase() === 'SMOOTH') {
+      const value = findCard(cards, `ZVAL${i}`)?.value;
+      return value === true || (typeof value === 'number' && value !== 0);
+    }
+  }
+  return false;
+}
+
 function openTiled(buffer: Uint8Array, hdu: FitsHdu): TiledImage {
   const { cards } = hdu;
   const table = readBinaryTable(hdu);
@@ -59,8 +75,6 @@ function openTiled(buffer: Uint8Array, hdu: FitsHdu): TiledImage {
   const axes = Array.from({ length: naxis }, (_, i) => numberCard(cards, `ZNAXIS${i + 1}`, 0));
   const tile = axes.map((n, i) => numberCard(cards, `ZTILE${i + 1}`, i === 0 ? n : 1));
   const method = String(findCard(cards, 'ZCMPTYPE')?.value ?? '').toUpperCase();
-  if (method === 'HCOMPRESS_1')
-    throw new ImageDecodeError('HCOMPRESS_1 compression is not supported');
   if (!METHODS.includes(method)) throw new ImageDecodeError(`unknown compression '${method}'`);
   const defaultBytepix = zbitpix === 8 ? 1 : zbitpix === 16 ? 2 : 4;
   const column = (name: string) => tableColumn(table, name);
@@ -74,6 +88,7 @@ function openTiled(buffer: Uint8Array, hdu: FitsHdu): TiledImage {
     method,
     blockSize: zParameter(cards, 'BLOCKSIZE', 32),
     bytepix: zParameter(cards, 'BYTEPIX', method.startsWith('RICE') ? 4 : defaultBytepix),
+    smooth: smoothOption(cards),
     dither: {
       method: String(findCard(cards, 'ZQUANTIZ')?.value ?? 'NO_DITHER').toUpperCase(),
       seed: numberCard(cards, 'ZDITHER0', 1),
@@ -92,7 +107,7 @@ function openTiled(buffer: Uint8Array, hdu: FitsHdu): TiledImage {
 /**
  * Decodes the first plane of a tile-compressed image HDU (FITS tiled-image convention) to
  * physical float32 values the way cfitsio (and so astropy) does: each tile row of the table is
- * decompressed (RICE_1, GZIP_1, GZIP_2, PLIO_1, or stored raw), quantised floats are restored
+ * decompressed (RICE_1, GZIP_1, GZIP_2, PLIO_1, HCOMPRESS_1, or stored raw), quantised floats are restored
  * with their tile's ZSCALE/ZZERO and the subtractive dither, integers get BZERO/BSCALE (their
  * ZBLANK or BLANK marker → NaN), and the tile is copied into place.
  */
@@ -192,6 +207,14 @@ function decompress(image: TiledImage, bytes: Uint8Array, count: number): TileVa
       return riceDecode(bytes, count, image.blockSize, image.bytepix);
     case 'PLIO_1':
       return plioDecode(bytes, count);
+    case 'HCOMPRESS_1':
+      // cfitsio decodes 8- and 16-bit images with 32-bit sums, the others with 64-bit ones.
+      return hcompressDecode(
+        bytes,
+        count,
+        image.smooth,
+        image.zbitpix !== 8 && image.zbitpix !== 16,
+      );
     case 'GZIP_1':
       return bigEndian(inflate(bytes, count * size), typeOf(image, floats), count);
     case 'GZIP_2':
