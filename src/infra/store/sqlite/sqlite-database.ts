@@ -30,6 +30,7 @@ export class SqliteDatabase {
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('cache_size = -65536');
     // Short: a write that finds another process's transaction retries asynchronously (flush).
     this.db.pragma('busy_timeout = 20');
     this.db.exec(

@@ -39,6 +39,11 @@ const RENEW_SQL =
 const WAITING_SQL =
   `SELECT (SELECT n FROM job_waiting WHERE owner = '') AS total, ` +
   `(SELECT n FROM job_waiting WHERE owner = ?) AS mine`;
+/** Positions rise with time: everything before the first change at or after `before` goes. */
+const PRUNE_SQL =
+  'DELETE FROM job_changes WHERE position < COALESCE(' +
+  '(SELECT position FROM job_changes WHERE at >= ? ORDER BY position LIMIT 1), ' +
+  '(SELECT MAX(position) + 1 FROM job_changes))';
 const CHANGE_SQL = 'INSERT INTO job_changes (jobId, owner, node, kind, at) VALUES (?, ?, ?, ?, ?)';
 
 /**
@@ -282,7 +287,7 @@ export class SqliteJobStore implements JobStore {
 
   pruneChanges(before: number): Promise<void> {
     return this.write(() => {
-      this.sql('DELETE FROM job_changes WHERE at < ?').run(before);
+      this.sql(PRUNE_SQL).run(before);
     });
   }
 

@@ -78,6 +78,11 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX job_changes_at ON job_changes (at);`,
   `ALTER TABLE jobs ADD COLUMN run INTEGER NOT NULL DEFAULT 0;
    DROP INDEX IF EXISTS jobs_running_lease;`,
+  // Fewer index writes per transition: leases are only looked up on running jobs, and the
+  // change feed is pruned by position.
+  `DROP INDEX jobs_lease;
+   CREATE INDEX jobs_lease ON jobs (leaseExpiresAt) WHERE state = 'running';
+   DROP INDEX job_changes_at;`,
 ];
 
 export const JSON_COLUMNS = ['payload', 'error', 'result', 'messages', 'history'] as const;
