@@ -119,6 +119,40 @@ describe('Assets API (e2e)', () => {
     });
   });
 
+  describe('GET /api/assets/:id/histogram', () => {
+    it('should count a FITS asset’s physical values into the bins asked for', async () => {
+      // 40 × 10 values 0..39 (x), each 10 times; one NaN.
+      const fits = fitsImage(40, 10, (x, y) => (x === 0 && y === 0 ? NaN : x));
+      const asset = (await uploadAsset(t, alice, fits, 'ramp.fits', 'ramp')).body;
+      const res = await t.request('GET', `/api/assets/${asset.id}/histogram?bins=20`, {
+        token: alice,
+      });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({
+        assetId: asset.id,
+        values: 'physical',
+        min: 0,
+        max: 39,
+        count: 399,
+        nanCount: 1,
+      });
+      expect(res.body.binWidth).toBeCloseTo(39 / 20, 10);
+      expect(res.body.counts).toHaveLength(20);
+      expect(res.body.counts.reduce((a: number, b: number) => a + b, 0)).toBe(399);
+      expect(res.body.percentiles.p50).toBe(20);
+    });
+
+    it('should answer 400 for bins out of range and 404 for another user’s asset', async () => {
+      const asset = (await uploadAsset(t, alice, fitsImage(8, 8, (x) => x), 'a.fits', 'a')).body;
+      const bad = await t.request('GET', `/api/assets/${asset.id}/histogram?bins=3`, {
+        token: alice,
+      });
+      expect([bad.status, bad.body.code]).toEqual([400, 'validation_failed']);
+      const foreign = await t.request('GET', `/api/assets/${asset.id}/histogram`, { token: bob });
+      expect([foreign.status, foreign.body.code]).toEqual([404, 'not_found']);
+    });
+  });
+
   describe('GET /api/assets', () => {
     it('should list own assets newest first, in pages', async () => {
       const carol = t.token('carol');

@@ -1,13 +1,17 @@
 import { Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiConsumes } from '@nestjs/swagger';
+import { ApiConsumes, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AllowSignedLink, CurrentUser } from '../../core/auth/auth.decorators';
 import { Principal } from '../../core/auth/principal';
 import { AssetHeaderDto } from './asset-header.dto';
 import { AssetHeaderService } from './asset-header.service';
+import { AssetHistogramDto, HistogramQuery } from './asset-histogram.dto';
+import { AssetHistogramService } from './asset-histogram.service';
 import { AssetView } from './asset-view';
 import { SignedLinkQuery } from '../../core/http/query.dto';
 import { sendStream } from '../../core/http/send-stream';
+import { ErrorBodyDto } from '../../core/openapi/responses.dto';
+import { HISTOGRAM_BINS } from '../../imaging';
 import { ListAssetsQuery, ThumbnailQuery } from './assets.dto';
 import { AssetDownload, AssetsService } from './assets.service';
 
@@ -22,6 +26,7 @@ export class AssetsController {
   constructor(
     private readonly assets: AssetsService,
     private readonly headers: AssetHeaderService,
+    private readonly histograms: AssetHistogramService,
   ) {}
 
   /** Multipart upload: the body reaches the service as a raw stream (no body parser). */
@@ -57,6 +62,20 @@ export class AssetsController {
   @Get(':id/header')
   header(@CurrentUser() user: Principal, @Param('id') id: string): Promise<AssetHeaderDto> {
     return this.headers.header(user, id);
+  }
+
+  /** Counts of the raw values (FITS physical values, raster samples) a composite channel uses. */
+  @Get(':id/histogram')
+  @ApiUnprocessableEntityResponse({
+    description: 'unsupported_image (unreadable original) or too_large (over the memory budget)',
+    type: ErrorBodyDto,
+  })
+  histogram(
+    @CurrentUser() user: Principal,
+    @Param('id') id: string,
+    @Query() query: HistogramQuery,
+  ): Promise<AssetHistogramDto> {
+    return this.histograms.histogram(user, id, query.bins ?? HISTOGRAM_BINS.default);
   }
 
   @Get(':id/thumbnail')
