@@ -143,7 +143,15 @@ describe('Assets API (e2e)', () => {
     });
 
     it('should answer 400 for bins out of range and 404 for another user’s asset', async () => {
-      const asset = (await uploadAsset(t, alice, fitsImage(8, 8, (x) => x), 'a.fits', 'a')).body;
+      const asset = (
+        await uploadAsset(
+          t,
+          alice,
+          fitsImage(8, 8, (x) => x),
+          'a.fits',
+          'a',
+        )
+      ).body;
       const bad = await t.request('GET', `/api/assets/${asset.id}/histogram?bins=3`, {
         token: alice,
       });

@@ -97,6 +97,13 @@ describe('Browser: composite builder', () => {
     for (const name of ['band-0.fits', 'band-1.fits']) await page.getByLabel(name).check();
     await page.getByLabel('Layout').selectOption('grid');
     await page.getByRole('button', { name: 'Export mosaic' }).click();
+    // The server's word first (a loaded machine may take a while): the job ends completed.
+    const jobId = await eventually(async () => {
+      const res = await t.request('GET', '/api/jobs?type=mosaic', { token });
+      return res.body.items?.[0]?.id as string | undefined;
+    }, 30_000);
+    const job = await t.waitForState(jobId, token, undefined, 90_000);
+    expect({ state: job.state, error: job.error }).toEqual({ state: 'completed' });
     const bar = page.getByRole('progressbar', { name: 'Mosaic progress' });
     await waitForAttribute(bar, 'aria-valuenow', (v) => v === '100');
     await page.getByRole('link', { name: 'Download' }).waitFor();
