@@ -74,18 +74,19 @@ export class SqliteDatabase {
   /**
    * Runs the queued writes in one transaction. When another process holds the write lock,
    * tries again shortly instead of blocking the event loop (busy_timeout stays for reads).
+   * It never throws (it runs from timers): any other failure rejects the batch's writes, and a
+   * closed database rejects whatever is still queued.
    */
   private flush(): void {
-    if (this.pending.length === 0 || !this.db.open) return;
-    if (!this.begin()) {
-      this.flushing = true;
-      this.busyDelay = Math.min(this.busyDelay * 2 || 1, 8);
-      setTimeout(() => {
-        this.flushing = false;
-        this.flush();
-      }, this.busyDelay);
-      return;
+    if (this.pending.length === 0) return;
+    if (!this.db.open) return this.rejectPending(new Error('the database is closed'));
+    let began: boolean;
+    try {
+      began = this.begin();
+    } catch (err) {
+      return this.rejectPending(err);
     }
+    if (!began) return this.retryLater();
     this.busyDelay = 0;
     const batch = this.pending;
     this.pending = [];
@@ -93,7 +94,7 @@ export class SqliteDatabase {
     try {
       this.prepared('COMMIT').run();
     } catch (err) {
-      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      this.rollback();
       batch.forEach((w) => w.reject(err));
       return;
     }
@@ -104,12 +105,37 @@ export class SqliteDatabase {
     });
   }
 
+  private retryLater(): void {
+    this.flushing = true;
+    this.busyDelay = Math.min(this.busyDelay * 2 || 1, 8);
+    setTimeout(() => {
+      this.flushing = false;
+      this.flush();
+    }, this.busyDelay);
+  }
+
+  private rejectPending(err: unknown): void {
+    const batch = this.pending;
+    this.pending = [];
+    batch.forEach((w) => w.reject(err));
+  }
+
+  /** After a failed COMMIT; a failing ROLLBACK (the connection is gone) changes nothing more. */
+  private rollback(): void {
+    try {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+    } catch {
+      // Nothing to undo: SQLite rolled the transaction back itself.
+    }
+  }
+
+  /** True once this turn's transaction has begun; false when another process holds the lock. */
   private begin(): boolean {
     try {
       this.prepared('BEGIN IMMEDIATE').run();
       return true;
     } catch (err) {
-      if ((err as { code?: string }).code !== 'SQLITE_BUSY') throw err;
+      if (!String((err as { code?: string }).code).startsWith('SQLITE_BUSY')) throw err;
       return false;
     }
   }

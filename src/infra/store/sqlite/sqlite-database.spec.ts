@@ -1,0 +1,61 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteDatabase } from './sqlite-database';
+
+describe('SqliteDatabase', () => {
+  let dir: string;
+  let database: SqliteDatabase;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'darkroom-sqlite-'));
+    database = new SqliteDatabase(join(dir, 'db.sqlite'));
+    database.db.exec('CREATE TABLE t (n INTEGER PRIMARY KEY)');
+  });
+
+  afterEach(async () => {
+    await database.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const insert = (n: number) =>
+    database.write(() => database.prepared('INSERT INTO t VALUES (?)').run(n));
+  const count = () => (database.db.prepare('SELECT COUNT(*) AS c FROM t').get() as { c: number }).c;
+
+  it('should commit a turn’s writes together and reject only the one that failed', async () => {
+    const results = await Promise.allSettled([insert(1), insert(1), insert(2)]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(count()).toBe(2);
+  });
+
+  it('should wait for another process’s write lock, then commit', async () => {
+    const other = new Database(database.file);
+    other.exec('BEGIN IMMEDIATE');
+    let done = false;
+    const write = insert(7).then(() => (done = true));
+    await new Promise((r) => setTimeout(r, 60));
+    expect(done).toBe(false);
+    other.exec('COMMIT');
+    other.close();
+    await write;
+    expect(count()).toBe(1);
+  });
+
+  it('should reject the writes, not throw from its timer, when BEGIN fails otherwise', async () => {
+    const prepared = database.prepared.bind(database);
+    const spy = jest.spyOn(database, 'prepared').mockImplementation((sql: string) => {
+      if (sql !== 'BEGIN IMMEDIATE') return prepared(sql);
+      throw Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR' });
+    });
+    await expect(insert(1)).rejects.toThrow('disk I/O error');
+    spy.mockRestore();
+    await insert(2); // the connection keeps working
+    expect(count()).toBe(1);
+  });
+
+  it('should reject writes queued on a closed connection', async () => {
+    database.db.close();
+    await expect(insert(1)).rejects.toThrow('the database is closed');
+  });
+});
