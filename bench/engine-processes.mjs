@@ -57,6 +57,15 @@ async function parent() {
       env: { ...process.env, BENCH_DIR: dir, BENCH_NODE: `bench-${i}`, BENCH_CONCURRENCY: String(concurrency) },
     }),
   );
+  let finished = false;
+  children.forEach((c, i) =>
+    c.once('exit', (code, signal) => {
+      if (finished) return;
+      console.error(`process bench-${i} ended early (${signal ?? code}): the run is void`);
+      children.forEach((other) => other.kill());
+      process.exit(1);
+    }),
+  );
   const next = (c) => new Promise((resolve) => c.once('message', resolve));
   await Promise.all(children.map(next));
   const db = new Database(join(dir, 'darkroom.sqlite'), { readonly: true });
@@ -74,6 +83,7 @@ async function parent() {
       `(all accepted after ${((submitted - start) / 1000).toFixed(2)}s; jobs run more than once: ${dup})`,
   );
   db.close();
+  finished = true;
   children.forEach((c) => c.send('stop'));
   await Promise.all(children.map((c) => new Promise((r) => c.once('exit', r))));
   rmSync(dir, { recursive: true, force: true });

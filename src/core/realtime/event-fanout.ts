@@ -95,8 +95,8 @@ export class EventFanout implements OnModuleInit, OnApplicationShutdown {
   }
 
   private recordEvent(event: JobRecordEvent): OutboundEvent {
-    const view = this.views.toView(event.job);
-    return OutboundEvent.record(RECORD_EVENT_NAMES[event.kind], view, event.job.owner);
+    const job = { ...event.job }; // the engine's record changes on; its view is made when asked
+    return OutboundEvent.record(RECORD_EVENT_NAMES[event.kind], job, () => this.views.toView(job));
   }
 
   private deliver(event: OutboundEvent): void {

@@ -30,6 +30,13 @@ export interface DeletedPayload {
 
 export type OutboundPayload = JobView | ProgressPayload | DeletedPayload;
 
+/** What a record event is addressed by. */
+export interface JobKey {
+  id: string;
+  owner: string;
+  seq: number;
+}
+
 /**
  * One job event as it leaves the node: built once, synchronously, from the engine's event (whose
  * record may change later), then shared by every socket and stream. Admins see a variant with
@@ -37,14 +44,20 @@ export type OutboundPayload = JobView | ProgressPayload | DeletedPayload;
  */
 export class OutboundEvent {
   private readonly json: [string?, string?] = [];
+  private built?: [OutboundPayload, OutboundPayload];
 
   private constructor(
     readonly name: JobEventName,
     readonly jobId: string,
     readonly owner: string,
     readonly seq: number,
-    private readonly payloads: [OutboundPayload, OutboundPayload],
+    private readonly build: () => [OutboundPayload, OutboundPayload],
   ) {}
+
+  /** Payloads are built on first use: an event no socket or stream takes costs nothing more. */
+  private get payloads(): [OutboundPayload, OutboundPayload] {
+    return (this.built ??= this.build());
+  }
 
   /** completed / failed / cancelled / deleted: nothing follows for this job. */
   get final(): boolean {
@@ -76,17 +89,22 @@ export class OutboundEvent {
       seq: e.seq,
       updatedAt: new Date(e.updatedAt).toISOString(),
     };
-    return new OutboundEvent('job:progress', e.jobId, e.owner, e.seq, [payload, payload]);
+    return new OutboundEvent('job:progress', e.jobId, e.owner, e.seq, () => [payload, payload]);
   }
 
-  /** `view` is the owner's snapshot (no admin fields). */
-  static record(name: JobEventName, view: JobView, owner: string): OutboundEvent {
-    const adminView: JobView = { ...view, owner };
-    return new OutboundEvent(name, view.id, owner, view.seq, [view, adminView]);
+  /**
+   * `view` makes the owner's snapshot (no admin fields) when a listener first asks; it must read
+   * a copy of the record taken now, not the live record.
+   */
+  static record(name: JobEventName, job: JobKey, view: () => JobView): OutboundEvent {
+    return new OutboundEvent(name, job.id, job.owner, job.seq, () => {
+      const owners = view();
+      return [owners, { ...owners, owner: job.owner }];
+    });
   }
 
   static deleted(e: JobDeletedEvent): OutboundEvent {
     const payload: DeletedPayload = { jobId: e.jobId, seq: e.seq };
-    return new OutboundEvent('job:deleted', e.jobId, e.owner, e.seq, [payload, payload]);
+    return new OutboundEvent('job:deleted', e.jobId, e.owner, e.seq, () => [payload, payload]);
   }
 }

@@ -78,9 +78,10 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX job_changes_at ON job_changes (at);`,
   `ALTER TABLE jobs ADD COLUMN run INTEGER NOT NULL DEFAULT 0;
    DROP INDEX IF EXISTS jobs_running_lease;`,
-  // Fewer index writes per transition: leases are only looked up on running jobs, and the
-  // change feed is pruned by position.
+  // Fewer index writes per transition: leases (and a node's running jobs) are looked up through
+  // one index over running jobs, and the change feed is pruned by position.
   `DROP INDEX jobs_lease;
+   DROP INDEX jobs_node;
    CREATE INDEX jobs_lease ON jobs (leaseExpiresAt) WHERE state = 'running';
    DROP INDEX job_changes_at;`,
 ];
