@@ -61,7 +61,10 @@ describe('Browser: composite builder', () => {
     expect(await page.locator('#ch2-color').inputValue()).toBe('#0000ff');
     // The live preview follows the controls.
     await page.getByRole('img', { name: 'Low-resolution preview of the composite' }).waitFor();
-    await page.locator('svg.histogram').first().waitFor();
+    // Each channel's histogram counts its raw FITS values (from the server, not the thumbnail).
+    const histogram = page.locator('svg.histogram').first();
+    await histogram.waitFor();
+    expect(await histogram.getAttribute('aria-label')).toMatch(/^Histogram of physical values/);
 
     await page.getByRole('button', { name: 'Export composite' }).click();
     const bar = page.getByRole('progressbar', { name: 'Export progress' });

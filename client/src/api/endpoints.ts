@@ -5,6 +5,7 @@ export const ENDPOINTS = {
   getAsset: { method: 'get', path: '/api/assets/{id}' },
   deleteAsset: { method: 'delete', path: '/api/assets/{id}' },
   assetHeader: { method: 'get', path: '/api/assets/{id}/header' },
+  assetHistogram: { method: 'get', path: '/api/assets/{id}/histogram' },
   compositeExport: { method: 'post', path: '/api/composite/export' },
   mosaicExport: { method: 'post', path: '/api/mosaic/export' },
   mosaicSave: { method: 'post', path: '/api/mosaic/save' },

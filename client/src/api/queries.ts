@@ -2,7 +2,16 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tansta
 import { useApi } from '../auth/session-context';
 import { JobFilters, keys, reconcile } from '../live/job-cache';
 import { useLive } from '../live/live-context';
-import type { Accepted, Asset, FitsHeader, Job, JobDetail, Page, StatsOverview } from './types';
+import type {
+  Accepted,
+  Asset,
+  AssetHistogram,
+  FitsHeader,
+  Job,
+  JobDetail,
+  Page,
+  StatsOverview,
+} from './types';
 
 export function useAssets() {
   const api = useApi();
@@ -25,6 +34,22 @@ export function useAssetHeader(asset: Asset | undefined) {
     queryKey: ['asset-header', asset?.id],
     queryFn: () => api.call<FitsHeader>('assetHeader', { params: { id: asset!.id } }),
     enabled: asset?.format === 'fits',
+    retry: false,
+  });
+}
+
+/** An asset's histogram: assets never change, so it is fetched once per bin count. */
+export function useAssetHistogram(assetId: string | null, bins = 128) {
+  const api = useApi();
+  return useQuery({
+    queryKey: ['asset-histogram', assetId, bins],
+    queryFn: () =>
+      api.call<AssetHistogram>('assetHistogram', {
+        params: { id: assetId! },
+        query: { bins },
+      }),
+    enabled: assetId !== null,
+    staleTime: Infinity,
     retry: false,
   });
 }

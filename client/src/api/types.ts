@@ -42,6 +42,18 @@ export interface FitsHeader {
   cards: { key: string; value: unknown; comment?: string }[];
 }
 
+/** Counts of an asset's raw values (`GET /api/assets/:id/histogram`). */
+export interface AssetHistogram {
+  assetId: string;
+  values: 'physical' | 'samples' | 'luminance';
+  min: number | null;
+  max: number | null;
+  binWidth: number;
+  counts: number[];
+  count: number;
+  nanCount: number;
+}
+
 export const JOB_STATES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
 export type JobState = (typeof JOB_STATES)[number];
 export const TERMINAL_STATES: readonly JobState[] = ['completed', 'failed', 'cancelled'];

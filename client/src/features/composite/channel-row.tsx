@@ -109,7 +109,7 @@ export function ChannelRow({ index, channel, assets, errors, onChange, onRemove 
         {num('weight', 0, 2, 0.05, 'Weight')}
       </div>
       <HistogramView
-        src={asset?.thumbnailUrl ?? null}
+        assetId={asset?.id ?? null}
         black={channel.blackPoint ?? 0.001}
         white={channel.whitePoint ?? 0.999}
         color={channel.color}

@@ -1,13 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { histogram, percentilePosition } from './histogram';
-
-describe('histogram', () => {
-  it('should count opaque pixels by luminance', () => {
-    const px = new Uint8ClampedArray([0, 0, 0, 255, 255, 255, 255, 255, 255, 255, 255, 0]);
-    const h = histogram(px, 4);
-    expect(h).toEqual([1, 0, 0, 1]);
-  });
-});
+import { percentilePosition } from './histogram';
 
 describe('percentilePosition', () => {
   it('should find where a fraction of the pixels lies', () => {

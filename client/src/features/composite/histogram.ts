@@ -1,14 +1,3 @@
-/** Luminance histogram of RGBA pixels, in `bins` bins over 0..255. */
-export function histogram(rgba: Uint8ClampedArray, bins = 64): number[] {
-  const out = new Array<number>(bins).fill(0);
-  for (let i = 0; i < rgba.length; i += 4) {
-    if (rgba[i + 3] === 0) continue;
-    const y = 0.2126 * rgba[i] + 0.7152 * rgba[i + 1] + 0.0722 * rgba[i + 2];
-    out[Math.min(bins - 1, Math.floor((y / 256) * bins))] += 1;
-  }
-  return out;
-}
-
 /** The bin position (0..1 along the axis) below which a fraction `p` of the pixels lies. */
 export function percentilePosition(hist: number[], p: number): number {
   const total = hist.reduce((a, b) => a + b, 0);
