@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { readFits } from '../src/imaging/fits/fits-reader';
 import { writeFits } from '../src/imaging/fits/fits-writer';
 import { CelestialWcs } from '../src/imaging/wcs/celestial-wcs';
 import { wcsCards } from '../src/imaging/wcs/wcs-cards';
@@ -108,6 +109,34 @@ describe('Imaging memory budget (e2e)', () => {
       downscale: true,
     });
     expect(aligned.state).toBe('completed');
+  });
+
+  it('should refuse a WCS mosaic over the budget, or make it on a coarser sky grid when asked', async () => {
+    const sky = (await uploadAsset(t, alice, skyFits(), 'sky.fits')).body.id;
+    // 860″ across at 0.25″ a pixel: a 3440² float grid with its coverage and weights.
+    const body = {
+      tiles: [{ assetId: sky }, { assetId: sky }],
+      format: 'fits',
+      pixelScaleArcsec: 0.25,
+    };
+    const footprint = await t.request('POST', '/api/mosaic/footprint', {
+      token: alice,
+      body: { tiles: body.tiles },
+    });
+    expect(footprint.body.output.pixelScaleArcsec).toBeCloseTo(1, 9);
+    const side = 4 * footprint.body.output.width; // at 0.25″
+    const factor = await refused('/api/mosaic/export', body);
+    expect(await t.request('GET', '/api/jobs?type=mosaic', { token: alice })).toMatchObject({
+      body: { items: [expect.objectContaining({ state: 'completed' })] }, // the grid mosaic only
+    });
+    const job = await runExport(t, alice, '/api/mosaic/export', { ...body, downscale: true });
+    expect({ state: job.state, error: job.error }).toEqual({ state: 'completed' });
+    const image = readFits(await download(t, alice, job));
+    expect(Math.abs(image.width - side * factor)).toBeLessThanOrEqual(4);
+    // The coarser grid still covers the same sky: its pixels are 1/factor times larger.
+    const cd = (key: string) => Number(image.cards.find((c) => c.keyword === key)?.value);
+    const scale = Math.hypot(cd('CD1_1'), cd('CD2_1')) * 3600 || Math.abs(cd('CDELT1')) * 3600;
+    expect(scale * image.width).toBeCloseTo(0.25 * side, -1);
   });
 
   it('should reject a non-boolean downscale with 400', async () => {

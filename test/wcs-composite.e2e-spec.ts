@@ -1,4 +1,4 @@
-import { hasAstropy } from '../src/imaging/testing/external-tools';
+import { describeWithTool, hasReproject } from '../src/imaging/testing/external-tools';
 import { TileSpec, skyTiles, starCentroids } from './support/astropy-sky';
 import { TestApp } from './support/test-app';
 import { download, runExport, uploadAsset } from './support/upload';
@@ -13,7 +13,7 @@ const FILTERS: TileSpec[] = [
 // Each test runs astropy in a child process: generous limits for a loaded machine.
 jest.setTimeout(180_000);
 
-(hasAstropy ? describe : describe.skip)('WCS-aligned composite (e2e)', () => {
+describeWithTool(hasReproject, 'astropy + reproject', 'WCS-aligned composite (e2e)', () => {
   let t: TestApp;
   let alice: string;
   let ids: string[];

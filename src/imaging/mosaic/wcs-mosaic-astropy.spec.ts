@@ -4,7 +4,7 @@ import { writeFits } from '../fits/fits-writer';
 import {
   describeWithTool,
   fitsverify,
-  hasAstropy,
+  hasReproject,
   hasFitsverify,
   runPython,
   withTempFile,
@@ -69,7 +69,7 @@ print(json.dumps({"ref": [None if not np.isfinite(v) else float(v) for v in ref.
   "cov": ours["COVERAGE"].data.ravel().tolist(), "fp": fp.ravel().tolist(),
   "keys": {k: str(h.get(k)) for k in ("NINPUTS", "COMBMETH", "TELESCOP", "FILTER", "SRC0002")}}))`;
 
-describeWithTool(hasAstropy, 'astropy + reproject', 'wcsMosaic (reproject_and_coadd)', () => {
+describeWithTool(hasReproject, 'astropy + reproject', 'wcsMosaic (reproject_and_coadd)', () => {
   it('should coadd like reproject_and_coadd on its own grid and record coverage', async () => {
     const inputs = tiles();
     const result = await wcsMosaic(

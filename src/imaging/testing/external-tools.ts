@@ -16,6 +16,8 @@ function succeeds(command: string, args: string[]): boolean {
 
 /** True when /usr/bin/python3 can import astropy and numpy. */
 export const hasAstropy: boolean = succeeds(PYTHON, ['-c', 'import astropy, numpy']);
+/** True when /usr/bin/python3 can also import reproject (`apt-get install python3-reproject`). */
+export const hasReproject: boolean = hasAstropy && succeeds(PYTHON, ['-c', 'import reproject']);
 /** True when `fitsverify` is on the PATH. */
 export const hasFitsverify: boolean = succeeds('sh', ['-c', 'command -v fitsverify']);
 

@@ -1,5 +1,5 @@
 import { writeFits } from '../fits/fits-writer';
-import { describeWithTool, hasAstropy, runPython, withTempFile } from '../testing/external-tools';
+import { describeWithTool, hasReproject, runPython, withTempFile } from '../testing/external-tools';
 import { Plane } from '../types';
 import { CelestialWcs } from './celestial-wcs';
 import { skyFootprint } from './footprint';
@@ -76,7 +76,7 @@ function astropyReproject(src: Plane, from: CelestialWcs, to: CelestialWcs, w: n
   ) as { '0': Array<number | null>; '1': Array<number | null>; footprint: number[][] };
 }
 
-describeWithTool(hasAstropy, 'astropy + reproject', 'reprojectPlane (reproject_interp)', () => {
+describeWithTool(hasReproject, 'astropy + reproject', 'reprojectPlane (reproject_interp)', () => {
   const src = sky(70, 60);
   const W = 90;
   const H = 80;
