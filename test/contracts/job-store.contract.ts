@@ -391,6 +391,72 @@ function describeConcurrency(name: string, openPair: () => Promise<[JobStore, Jo
       expect([JobState.cancelled, JobState.completed]).toContain(final!.state);
     });
 
+    /** `n` jobs claimed by `a` at `now` with leases of `leaseMs`. */
+    async function runningOnA(n: number, now: number, leaseMs: number): Promise<JobRecord[]> {
+      const type = `race-${Math.random()}`;
+      for (let i = 0; i < n; i++) await put(a, { type });
+      return a.claim(type, n, { ...by(now, 'na'), leaseMs });
+    }
+
+    it('should recover each expired lease once when two instances recover at once', async () => {
+      const start = Date.now();
+      const jobs = await runningOnA(20, start, 10);
+      const later = start + 1_000;
+      const rounds = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          (i % 2 ? a : b).recoverExpired(by(later, `n${i % 2}`), TTL, 7),
+        ),
+      );
+      const recovered = rounds.flat().map((r) => r.id);
+      expect(recovered.sort()).toEqual(jobs.map((j) => j.id).sort());
+      for (const job of jobs) {
+        expect(await b.get(job.id)).toMatchObject({ state: JobState.queued, stalls: 1 });
+      }
+    });
+
+    it('should never both renew and recover a lease when renewal and recovery race', async () => {
+      const start = Date.now();
+      const jobs = await runningOnA(20, start, 100);
+      const expiry = start + 100;
+      // a renews just before the expiry while b recovers just after it: each job goes one way.
+      const leases = jobs.map((j) => ({ id: j.id, token: j.leaseToken! }));
+      const [held, recovered] = await Promise.all([
+        a.renewLeases(leases, LEASE, by(expiry - 1, 'na')),
+        b.recoverExpired(by(expiry + 1, 'nb'), TTL, 100),
+      ]);
+      const heldIds = new Set(held.map((h) => h.id));
+      const recoveredIds = new Set(recovered.map((r) => r.id));
+      expect(heldIds.size + recoveredIds.size).toBe(jobs.length);
+      for (const job of jobs) {
+        const now = await b.get(job.id);
+        if (heldIds.has(job.id)) {
+          expect(recoveredIds.has(job.id)).toBe(false);
+          expect(now).toMatchObject({ state: JobState.running, leaseToken: job.leaseToken });
+        } else {
+          expect(now?.state).toBe(JobState.queued);
+        }
+      }
+    });
+
+    it('should let only the current attempt finish when a stale runner finishes at once', async () => {
+      const start = Date.now();
+      const [stale] = await runningOnA(1, start, 10);
+      await b.recoverExpired(by(start + 1_000, 'nb'), TTL, 10);
+      const [current] = await b.claim(stale.type, 1, {
+        ...by(start + 1_000, 'nb'),
+        leaseMs: LEASE,
+      });
+      expect(current.leaseToken).not.toBe(stale.leaseToken);
+      const done = { kind: 'completed', result: null } as const;
+      const [late, winner] = await Promise.all([
+        a.finishAttempt(stale.id, stale.leaseToken!, done, by(), TTL),
+        b.finishAttempt(current.id, current.leaseToken!, done, by(Date.now(), 'nb'), TTL),
+      ]);
+      expect(late).toBeNull();
+      expect(winner).toMatchObject({ state: JobState.completed, run: current.run });
+      expect(await a.get(stale.id)).toMatchObject({ state: JobState.completed, run: current.run });
+    });
+
     it('should show one instance the changes the other made', async () => {
       const head = await b.feedHead();
       const job = await put(a);
