@@ -14,7 +14,12 @@ export const tokenFor = (user, admin = false) =>
 
 /** Starts dist/main.js; resolves with { child, url } once it logs its address. */
 export function startApp(env, nodeArgs = []) {
-  const child = spawn(process.execPath, [...nodeArgs, join(root, 'dist/main.js')], {
+  return startScript(join(root, 'dist/main.js'), env, nodeArgs);
+}
+
+/** Starts a node script that logs `listening on http://127.0.0.1:<port>`; as startApp. */
+export function startScript(script, env, nodeArgs = []) {
+  const child = spawn(process.execPath, [...nodeArgs, script], {
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', AUTH_JWT_SECRET: SECRET, DIAGNOSTICS: 'on', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

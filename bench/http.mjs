@@ -2,13 +2,17 @@
 // REST load figure: the app as its own process, driven from this one by autocannon
 // (64 connections, 10 s, no-op diagnostic submissions with a bearer token; durable: each 202 is
 // a job written to SQLite before the answer).
-//   npm run bench:http -- [--connections 64] [--seconds 10] [--profile]
+//   npm run bench:http -- [--connections 64] [--seconds 10] [--profile] [--no-peer]
 // --profile runs the app under `node --cpu-prof` and prints the functions with the most self time.
+// Then the same load on the peer (bench/peer/express-bullmq.mjs: Express 5 + BullMQ on a local
+// Redis without persistence, started here when `redis-server` is installed), for one-run figures.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startApp, stopApp, tokenFor } from './app-process.mjs';
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { startApp, startScript, stopApp, SECRET, tokenFor } from './app-process.mjs';
 
 const require = createRequire(import.meta.url);
 const autocannon = require('autocannon');
@@ -20,6 +24,7 @@ const opt = (name, fallback) => {
 const CONNECTIONS = opt('connections', 64);
 const SECONDS = opt('seconds', 10);
 const PROFILE = args.includes('--profile');
+const PEER = !args.includes('--no-peer');
 
 function run(url, token, duration) {
   return autocannon({
@@ -69,10 +74,8 @@ async function main() {
   try {
     await run(url, token, 2); // warm-up: JIT, SQLite pages, connection pool
     const r = await run(url, token, SECONDS);
-    const ok = r['2xx'];
     console.log(`bench:http  ${CONNECTIONS} connections, ${SECONDS} s, POST /api/diagnostics/jobs {durationMs:0}`);
-    console.log(`  accepted (202): ${ok}  (${(ok / SECONDS).toFixed(0)}/s)   non-2xx: ${r.non2xx}   errors: ${r.errors}   timeouts: ${r.timeouts}`);
-    console.log(`  latency ms: p50 ${r.latency.p50}  p90 ${r.latency.p90}  p99 ${r.latency.p99}  max ${r.latency.max}`);
+    report('darkroom (SQLite, durable)', r);
   } finally {
     if (PROFILE) {
       const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -85,6 +88,48 @@ async function main() {
       await stopApp(child, 'SIGKILL');
       rmSync(dataDir, { recursive: true, force: true });
     }
+  }
+  if (PEER) await runPeer();
+}
+
+function report(name, r) {
+  const ok = r['2xx'];
+  console.log(`  ${name}: accepted (202) ${ok} (${(ok / SECONDS).toFixed(0)}/s)   non-2xx: ${r.non2xx}   errors: ${r.errors}   timeouts: ${r.timeouts}`);
+  console.log(`    latency ms: p50 ${r.latency.p50}  p90 ${r.latency.p90}  p99 ${r.latency.p99}  max ${r.latency.max}`);
+}
+
+function freePort() {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The same load on Express 5 + BullMQ with a Redis of its own (no persistence). */
+async function runPeer() {
+  const port = await freePort();
+  const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: 'ignore',
+  });
+  const started = await new Promise((resolve) => {
+    redis.once('error', () => resolve(false));
+    setTimeout(() => resolve(true), 300);
+  });
+  if (!started) {
+    console.log('  peer skipped: redis-server is not installed (apt-get install redis-server)');
+    return;
+  }
+  const script = join(import.meta.dirname ?? 'bench', 'peer', 'express-bullmq.mjs');
+  const { child, url } = await startScript(script, { REDIS_PORT: String(port), AUTH_JWT_SECRET: SECRET });
+  try {
+    const token = tokenFor('bench');
+    await run(url, token, 2);
+    report('peer: Express 5 + BullMQ 6, Redis without persistence', await run(url, token, SECONDS));
+  } finally {
+    await stopApp(child, 'SIGTERM');
+    redis.kill('SIGKILL');
   }
 }
 
