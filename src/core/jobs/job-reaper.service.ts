@@ -8,6 +8,7 @@ import {
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { BLOB_STORE, BlobStore } from '../storage/blob-store.port';
 import { jobPrefix } from './job-attempt';
+import { logFields } from './job.model';
 import { JOB_STORE, JobStore } from './job-store.port';
 import { JobTracker } from './job-tracker.service';
 
@@ -71,7 +72,7 @@ export class JobReaper implements OnApplicationBootstrap, OnApplicationShutdown 
       await this.blobs.deletePrefix(jobPrefix(id));
       return await this.tracker.remove(record);
     } catch (err) {
-      this.logger.warn(`could not reap job ${id}: ${String(err)}`);
+      this.logger.warn(logFields(record, err), 'could not reap the job');
       return false;
     }
   }

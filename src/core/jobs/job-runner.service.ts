@@ -23,7 +23,7 @@ import { JobEvent, JobEvents } from './job-events';
 import { JobHandler, JobHandlerRegistry } from './job-handler';
 import { decideOutcome, Outcome } from './job-outcome';
 import { JobStats } from './job-stats';
-import { JobRecord, JobResult, JobState } from './job.model';
+import { JobRecord, JobResult, JobState, logFields } from './job.model';
 import { AttemptOutcome, JOB_STORE, JobStore } from './job-store.port';
 import { JobTracker } from './job-tracker.service';
 import { ReadinessState } from '../health/readiness.service';
@@ -255,11 +255,12 @@ export class JobRunner
               last,
             ),
           this.config.jobs.leaseMs,
-          (err) => this.logger.warn(`finishing job ${id} failed, retrying: ${String(err)}`),
+          (err) =>
+            this.logger.warn(logFields(attempt.record, err), 'finishing write failed, retrying'),
         )
       : undefined;
     const finished = written?.ok ? written.value : null;
-    if (finished?.state !== JobState.completed) await this.dropRunBlobs(id, attempt.record.run);
+    if (finished?.state !== JobState.completed) await this.dropRunBlobs(attempt.record);
     if (!finished) return this.noteLost(attempt);
     this.tracker.publish(finished);
     const ran = finished.finishedAt! - (finished.startedAt ?? finished.createdAt);
@@ -290,15 +291,18 @@ export class JobRunner
     }
   }
 
-  private async dropRunBlobs(id: string, run: number): Promise<void> {
+  private async dropRunBlobs(record: JobRecord): Promise<void> {
     await this.blobs
-      .deletePrefix(runPrefix(id, run))
-      .catch((err: unknown) => this.logger.warn(`blobs of job ${id} not deleted: ${String(err)}`));
+      .deletePrefix(runPrefix(record.id, record.run))
+      .catch((err: unknown) => this.logger.warn(logFields(record, err), 'run blobs not deleted'));
   }
 
   private async noteLost(attempt: Attempt): Promise<void> {
     const { id, attempt: number } = attempt.record;
-    this.logger.warn(`job ${id} lost its lease; attempt ${number}'s result is discarded`);
+    this.logger.warn(
+      logFields(attempt.record),
+      `lost its lease; attempt ${number}'s result is discarded`,
+    );
     const entry = {
       at: Date.now(),
       event: 'progress-lost' as const,

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { ConflictError, QueueFullError } from '../errors/app-error';
 import { JobEvents, recordEventKind } from './job-events';
-import { appendLog, JobRecord, JobState, nextSeq } from './job.model';
+import { appendLog, JobRecord, JobState, logFields, nextSeq } from './job.model';
 import {
   DuplicateIdempotencyKeyError,
   JOB_STORE,
@@ -175,7 +175,7 @@ export class JobTracker {
       );
     } catch (err) {
       live.dirty = true;
-      this.logger.warn(`progress of job ${live.record.id} not saved: ${String(err)}`);
+      this.logger.warn(logFields(live.record, err), 'progress not saved');
     }
   }
 

@@ -148,6 +148,22 @@ export const JOB_RECORD_FIELDS = [
 export const MAX_LOG_LINES = 50;
 export const MAX_HISTORY = 100;
 
+function describeError(err: unknown): string {
+  return err instanceof Error ? err.message : JSON.stringify(err);
+}
+
+/** The fields every log line about a job carries (structured, for the JSON logs). */
+export function logFields(
+  record: Pick<JobRecord, 'id' | 'owner'>,
+  err?: unknown,
+): Record<string, unknown> {
+  return {
+    jobId: record.id,
+    userId: record.owner,
+    ...(err === undefined ? {} : { err: describeError(err) }),
+  };
+}
+
 export function isFinished(state: JobState): boolean {
   return FINISHED_STATES.includes(state);
 }

@@ -141,7 +141,10 @@ export class AssetLibrary {
     } catch (err) {
       // A full queue must not lose the upload: the thumbnail can be asked for later.
       if (!(err instanceof AppError)) throw err;
-      this.logger.warn(`thumbnail of asset ${record.id} not queued: ${err.message}`);
+      this.logger.warn(
+        { assetId: record.id, userId: record.owner, err: err.message },
+        'thumbnail not queued',
+      );
       return null;
     }
   }
