@@ -198,6 +198,15 @@ function describeClaims(get: () => JobStore): void {
     });
   });
 
+  it('should end cancelled, not requeue, an expired lease with a cancel pending', async () => {
+    const job = await running(get());
+    await get().requestCancel(job.id, by(), TTL);
+    const recovered = await get().recoverExpired(by(Date.now() + LEASE + 1, 'n2'), TTL, 10);
+    expect(recovered.map((r) => r.state)).toEqual([JobState.cancelled]);
+    expect(await get().get(job.id)).toMatchObject({ state: JobState.cancelled, leaseToken: null });
+    expect(await get().claim(job.type, 1, { ...by(), leaseMs: LEASE })).toEqual([]);
+  });
+
   it('should write progress fenced by the lease token, seq never going back', async () => {
     const job = await running(get());
     const progress = { progress: 40, stage: 's', message: 'm', messages: [], updatedAt: 1 };

@@ -199,6 +199,15 @@ describe('Job engine integrity (harness: fake clock, faulty store)', () => {
         a.faults.failNext('finishAttempt', 2);
         a.faults.failNext('saveProgress', 2);
         a.faults.failNext('recoverExpired', 2);
+        a.faults.failNext('renewLeases', 2); // heartbeats: a timer task whose store call fails
+        a.faults.failNext('findExpired', 2); // a reaper pass that fails
+        const reaper = new JobReaper(
+          a.store,
+          a.blobs,
+          loadConfig({ DATA_DIR: a.dir, REAP_INTERVAL_MS: '100' }),
+          a.tracker,
+        );
+        reaper.onApplicationBootstrap();
         a.handler.script = async (ctx) => {
           ctx.progress(50, 'half');
           await new Promise((r) => setTimeout(r, 1500));
@@ -208,6 +217,8 @@ describe('Job engine integrity (harness: fake clock, faulty store)', () => {
         await a.runner.poll().catch(() => undefined);
         await until(stateIs(a, job.id, JobState.completed), advance, 50);
         expect(a.attemptsOf(job.id)).toEqual([1]);
+        advance(300); // the reaper's failing passes ran
+        reaper.onApplicationShutdown();
         expect(unhandled).not.toHaveBeenCalled();
       } finally {
         process.off('unhandledRejection', unhandled);
@@ -269,7 +280,8 @@ describe('Job engine integrity (harness: fake clock, faulty store)', () => {
 
   describe('#10 #11 timing and seq', () => {
     it('should run a retry at its runAfter, not at the next poll', async () => {
-      const a = await harness();
+      // A backoff longer than the turns the retry's own events take: only a timer can wake it.
+      const a = await harness({ env: { BACKOFF_BASE_MS: '2000', BACKOFF_MAX_MS: '2000' } });
       a.handler.script = (ctx) =>
         ctx.attempt === 1 ? Promise.reject(new RetryableJobError('flaky', 'x')) : Promise.resolve();
       await a.start();
@@ -305,9 +317,14 @@ describe('Job engine integrity (harness: fake clock, faulty store)', () => {
       await a.start();
       const { job } = await a.submit();
       await until(stateIs(a, job.id, JobState.running), advance);
+      const drainStart = Date.now();
       const stopping = a.stop();
       expect(a.readiness.draining).toBe(true);
       const late = await a.submit();
+      // Two leases into the drain the job still runs, its lease renewed: nobody may recover it.
+      await until(() => Date.now() >= drainStart + 2 * LEASE, advance, 50);
+      expect(await state(a, job.id)).toBe(JobState.running);
+      expect(await a.raw.recoverExpired(by(Date.now(), 'node-b'), 60_000, 10)).toEqual([]);
       await until(stateIs(a, job.id, JobState.completed), advance, 50);
       await settle(stopping);
       const b = await harness({ shareWith: a, node: 'node-b' });
@@ -315,6 +332,8 @@ describe('Job engine integrity (harness: fake clock, faulty store)', () => {
       expect(a.eventsOf(job.id).at(-1)).toMatchObject({ kind: 'completed' });
       expect(await state(a, late.job.id)).toBe(JobState.queued);
       expect(a.attemptsOf(late.job.id)).toEqual([]);
+      // Not even claimed and given back: a draining node claims nothing.
+      expect((await a.store.get(late.job.id))!.history.map((h) => h.event)).toEqual(['queued']);
     });
 
     it('should give back a claim that returns after shutdown began, without starting it', async () => {
