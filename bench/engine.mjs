@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Job engine benchmark: no-op diagnostic jobs (durationMs 0) through the real engine
 // (JobsService.submit → SQLite → waiting room → worker → SQLite), in this process.
-//   npm run bench:engine -- [--jobs 20000] [--concurrency 8] [--rate 2000] [--seconds 10] [--http]
+//   npm run bench:engine -- [--jobs 20000] [--concurrency 8] [--rate 2000] [--seconds 10] [--http] [--no-peer]
+// Then a two-process burst, and the same runs on BullMQ (when `redis-server` is installed).
 // --http submits the burst over real HTTP (64 in flight, client in this process) instead of calling the service.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
@@ -150,6 +151,26 @@ async function main() {
   if (!HTTP) {
     const script = fileURLToPath(new URL('./engine-processes.mjs', import.meta.url));
     execFileSync(process.execPath, [script, '--processes', '2', ...args], { stdio: 'inherit' });
+  }
+  if (!args.includes('--no-peer')) await runPeer();
+}
+
+/** The same runs on BullMQ with a Redis of its own (bench/peer/bullmq-engine.mjs), for one-run figures. */
+async function runPeer() {
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: 'ignore',
+  });
+  const started = await new Promise((resolve) => {
+    redis.once('error', () => resolve(false));
+    setTimeout(() => resolve(true), 300);
+  });
+  if (!started) return console.log('peer skipped: redis-server is not installed (apt-get install redis-server)');
+  try {
+    const script = fileURLToPath(new URL('./peer/bullmq-engine.mjs', import.meta.url));
+    execFileSync(process.execPath, [script, '--redis-port', String(port), ...args], { stdio: 'inherit' });
+  } finally {
+    redis.kill('SIGKILL');
   }
 }
 
