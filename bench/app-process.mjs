@@ -1,5 +1,7 @@
 // The built app (dist/main.js) as a child process, for bench:http and chaos.
 import { spawn } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -17,29 +19,36 @@ export function startApp(env, nodeArgs = []) {
   return startScript(join(root, 'dist/main.js'), env, nodeArgs);
 }
 
-/** Starts a node script that logs `listening on http://127.0.0.1:<port>`; as startApp. */
+/**
+ * Starts a node script that logs `listening on http://127.0.0.1:<port>`; as startApp. Its output
+ * goes to a log file (as behind a log collector), not to a pipe this busy process would have to
+ * drain: a full pipe would stall the app's synchronous log writes and skew the figures.
+ */
 export function startScript(script, env, nodeArgs = []) {
+  const logFile = join(mkdtempSync(join(tmpdir(), 'darkroom-bench-log-')), 'app.log');
+  const fd = openSync(logFile, 'w');
   const child = spawn(process.execPath, [...nodeArgs, script], {
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', AUTH_JWT_SECRET: SECRET, DIAGNOSTICS: 'on', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', fd, fd],
   });
+  closeSync(fd);
   return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`app did not start:\n${out.slice(-2000)}`)), 60_000);
-    const onData = (chunk) => {
-      out += chunk.toString();
-      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+    const read = () => readFileSync(logFile, 'utf8');
+    const poll = setInterval(() => {
+      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(read());
       if (!match) return;
+      clearInterval(poll);
       clearTimeout(timer);
-      child.stdout.off('data', onData);
-      child.stdout.resume();
-      resolve({ child, url: match[1] });
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', (c) => (out += c.toString()));
+      resolve({ child, url: match[1], logFile });
+    }, 50);
+    const timer = setTimeout(() => {
+      clearInterval(poll);
+      reject(new Error(`app did not start:\n${read().slice(-2000)}`));
+    }, 60_000);
     child.once('exit', (code, signal) => {
+      clearInterval(poll);
       clearTimeout(timer);
-      reject(new Error(`app exited (${code ?? signal}):\n${out.slice(-2000)}`));
+      reject(new Error(`app exited (${code ?? signal}):\n${read().slice(-2000)}`));
     });
   });
 }

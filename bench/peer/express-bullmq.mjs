@@ -41,7 +41,7 @@ app.post('/api/diagnostics/jobs', async (req, res) => {
   }
   const wrong = problems(req.body);
   if (wrong.length) return res.status(400).json({ code: 'validation_failed', details: wrong });
-  const job = await queue.add('diagnostic', { ...req.body, owner: user }, { removeOnComplete: true });
+  const job = await queue.add('diagnostic', { ...req.body, owner: user });
   res.status(202).json({ jobId: job.id });
 });
 

@@ -6,6 +6,7 @@ import { RequestLimit } from './request-limits';
 import { SocketLimits } from './socket-limits';
 import { SseCapInterceptor } from './sse-cap.interceptor';
 import { UserThrottlerGuard } from './user-throttler.guard';
+import { WindowThrottlerStorage } from './window-throttler.storage';
 
 const MINUTE_MS = 60_000;
 
@@ -19,6 +20,7 @@ export class LimitsModule {
       imports: [
         ThrottlerModule.forRoot({
           setHeaders: false,
+          storage: new WindowThrottlerStorage(),
           throttlers: [
             { name: RequestLimit.submissions, ttl: MINUTE_MS, limit: ops.submissionsPerMinute },
             { name: RequestLimit.uploads, ttl: MINUTE_MS, limit: ops.uploadsPerMinute },
