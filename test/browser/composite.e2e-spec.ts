@@ -11,7 +11,7 @@ import {
 } from '../support/browser';
 import { eventually } from '../support/http';
 import { TestApp } from '../support/test-app';
-import { fitsImage, uploadAsset } from '../support/upload';
+import { download, fitsImage, uploadAsset } from '../support/upload';
 
 jest.setTimeout(150_000);
 
@@ -28,6 +28,17 @@ async function uploadChannels(t: TestApp, token: string, n: number): Promise<str
     return res.body.items.every((a: any) => a.thumbnailUrl) ? true : undefined;
   }, 30_000);
   return ids;
+}
+
+/** The user's newest job of `type`, once it has ended (a loaded machine may take a while). */
+async function lastJobOf(t: TestApp, token: string, type: string): Promise<any> {
+  const before = Date.now();
+  const id = await eventually(async () => {
+    const res = await t.request('GET', `/api/jobs?type=${type}`, { token });
+    const job = res.body.items?.[0];
+    return job && Date.parse(job.createdAt) >= before - 60_000 ? (job.id as string) : undefined;
+  }, 30_000);
+  return t.waitForState(id, token, undefined, 90_000);
 }
 
 async function addChannels(page: Page, n: number): Promise<void> {
@@ -111,6 +122,31 @@ describe('Browser: composite builder', () => {
     await waitForAttribute(bar, 'aria-valuenow', (v) => v === '100');
     await page.getByRole('link', { name: 'Download' }).waitFor();
     await screenshotSizes(page, 'mosaic');
+    await page.context().close();
+  });
+
+  it('should place tiles at the offsets typed for them, and save a mosaic to the library', async () => {
+    const token = t.token('placer');
+    await uploadChannels(t, token, 2);
+    const page = await openPage(browser);
+    await signInByLink(page, t.url, token, '/mosaic');
+    for (const name of ['band-0.fits', 'band-1.fits']) await page.getByLabel(name).check();
+    await page.getByLabel('Layout').selectOption('offsets');
+    await page.getByLabel('x of band-1.fits').fill('130');
+    await page.getByLabel('y of band-1.fits').fill('10');
+    await page.getByRole('button', { name: 'Export mosaic' }).click();
+    const placed = await lastJobOf(t, token, 'mosaic');
+    expect({ state: placed.state, error: placed.error }).toEqual({ state: 'completed' });
+    const meta = await sharp(await download(t, token, placed)).metadata();
+    expect([meta.width, meta.height]).toEqual([250, 100]);
+
+    await page.getByLabel('Name in library').fill('two bands');
+    await page.getByRole('button', { name: 'Save to library' }).click();
+    await page.getByRole('progressbar', { name: 'Mosaic progress' }).waitFor();
+    await eventually(async () => {
+      const res = await t.request('GET', '/api/assets', { token });
+      return res.body.items.some((a: any) => a.name === 'two bands') ? true : undefined;
+    }, 90_000);
     await page.context().close();
   });
 

@@ -97,6 +97,8 @@ export const MOSAIC_BODY_KEYS = {
   background: false,
   combine: false,
   downscale: false,
+  pixelScaleArcsec: false,
+  backgroundMatch: false,
 } satisfies Record<keyof MosaicBody, boolean>;
 
 export const DIAGNOSTIC_BODY_KEYS = {

@@ -188,6 +188,10 @@ export interface MosaicBody extends OutputOptions, StretchOptions {
   background?: string;
   combine?: MosaicCombine;
   downscale?: boolean;
+  /** WCS layout: output pixel scale (default: the finest input's). */
+  pixelScaleArcsec?: number;
+  /** WCS layout: fit additive offsets between overlapping tiles. */
+  backgroundMatch?: boolean;
 }
 
 export interface DiagnosticBody {

@@ -4,6 +4,7 @@ import { useAssets, useJob, useSubmit } from '../../api/queries';
 import { useWatchJobs } from '../../live/live-context';
 import { ErrorMessage, fieldError } from '../../ui/error-message';
 import { JobActions, JobProgress } from '../jobs/job-bits';
+import { Offsets, TileOffsets, tilesOf } from './tile-offsets';
 
 const COMBINES: MosaicCombine[] = ['mean', 'first', 'last', 'sum', 'min', 'max'];
 
@@ -14,6 +15,8 @@ export function MosaicPage() {
   const [layout, setLayout] = useState<MosaicLayout | 'auto'>('auto');
   const [columns, setColumns] = useState('');
   const [gap, setGap] = useState(0);
+  const [offsets, setOffsets] = useState<Offsets>({});
+  const [backgroundMatch, setBackgroundMatch] = useState(false);
   const [combine, setCombine] = useState<MosaicCombine>('mean');
   const [format, setFormat] = useState<OutputFormat>('png');
   const [name, setName] = useState('');
@@ -25,11 +28,12 @@ export function MosaicPage() {
   const problem = (f: string) => fieldError(error, f);
 
   const body = (): MosaicBody => ({
-    tiles: tiles.map((assetId) => ({ assetId })),
+    tiles: tilesOf(tiles, offsets, layout === 'offsets'),
     ...(layout !== 'auto' ? { layout } : {}),
     ...(columns ? { columns: Number(columns) } : {}),
     gap,
     combine,
+    ...(backgroundMatch ? { backgroundMatch } : {}),
     format,
   });
   const toggle = (id: string) =>
@@ -154,6 +158,14 @@ export function MosaicPage() {
                 />
               </div>
             </div>
+            <label className="check">
+              <input
+                type="checkbox"
+                checked={backgroundMatch}
+                onChange={(e) => setBackgroundMatch(e.target.checked)}
+              />
+              Match backgrounds of overlapping tiles (WCS only)
+            </label>
             <div className="row">
               <button type="submit" className="btn btn--primary" disabled={exportJob.isPending}>
                 Export mosaic
@@ -169,6 +181,15 @@ export function MosaicPage() {
             </div>
             {error && <ErrorMessage error={error} />}
           </fieldset>
+          {layout === 'offsets' && (
+            <TileOffsets
+              tiles={tiles}
+              assets={list}
+              offsets={offsets}
+              onChange={setOffsets}
+              errors={problem}
+            />
+          )}
           {jobId && <MosaicJob id={jobId} />}
         </div>
       </form>
