@@ -19,7 +19,8 @@ async function main(): Promise<void> {
   // Only on a developer's machine: development, or NODE_ENV unset on a loopback HOST.
   if (config.ops.adminLink) {
     const token = app.get(AuthService).sign('admin', true);
-    logger.log(`sign in as the local admin: http://localhost:${config.port}/#token=${token}`);
+    const { port } = new URL(url); // the bound port, also when PORT is 0
+    logger.log(`sign in as the local admin: http://localhost:${port}/#token=${token}`);
   }
 }
 

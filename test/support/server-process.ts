@@ -7,12 +7,22 @@ export const SERVER_SECRET = 'process-secret';
 
 /** The built app (`dist/main.js`) as a separate process, for crash and restart tests. */
 export class ServerProcess {
+  private output = '';
+
   private constructor(
     readonly child: ChildProcess,
     readonly url: string,
-  ) {}
+  ) {
+    child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+  }
 
-  static start(env: Record<string, string>): Promise<ServerProcess> {
+  /** Everything the process has written to stdout since it said it was listening. */
+  get stdout(): string {
+    return this.output;
+  }
+
+  /** `env` values of `undefined` are removed from the inherited environment (e.g. NODE_ENV). */
+  static start(env: Record<string, string | undefined>): Promise<ServerProcess> {
     const child = spawn(process.execPath, [join(__dirname, '../../dist/main.js')], {
       env: {
         ...process.env,
@@ -35,7 +45,9 @@ export class ServerProcess {
         if (match) {
           clearTimeout(timer);
           child.stdout.off('data', onData);
-          resolve(new ServerProcess(child, match[1]));
+          const server = new ServerProcess(child, match[1]);
+          server.output = out.slice(match.index);
+          resolve(server);
         }
       };
       child.stdout.on('data', onData);
