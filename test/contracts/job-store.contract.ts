@@ -1,6 +1,7 @@
 import { JobRecord, JobState } from '../../src/core/jobs/job.model';
 import {
   DuplicateIdempotencyKeyError,
+  JobChange,
   JobStore,
   QueueLimits,
   Writer,
@@ -464,6 +465,34 @@ function describeConcurrency(name: string, openPair: () => Promise<[JobStore, Jo
       expect(late).toBeNull();
       expect(winner).toMatchObject({ state: JobState.completed, run: current.run });
       expect(await a.get(stale.id)).toMatchObject({ state: JobState.completed, run: current.run });
+    });
+
+    it('should push to one instance’s watch the changes the other makes, when it watches', async () => {
+      if (!b.watchChanges) return; // polled stores (SQLite): the feed cases above cover them
+      const head = await b.feedHead();
+      const pushed: JobChange[] = [];
+      let broken: unknown;
+      const watch = b.watchChanges(
+        head,
+        (batch) => pushed.push(...batch),
+        (err) => (broken = err),
+      );
+      try {
+        const job = await put(a);
+        await a.delete(job.id, by(Date.now(), 'na'));
+        const deadline = Date.now() + 10_000;
+        while (pushed.length < 2 && broken === undefined && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        expect(broken).toBeUndefined();
+        expect(pushed.map((c) => [c.kind, c.jobId])).toEqual([
+          ['state', job.id],
+          ['deleted', job.id],
+        ]);
+        expect(pushed[1].position).toBeGreaterThan(pushed[0].position);
+      } finally {
+        await watch.close();
+      }
     });
 
     it('should show one instance the changes the other made', async () => {
