@@ -1,6 +1,7 @@
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { getMetadataStorage } from 'class-validator';
+import { ROUTE_DOCS } from '../../src/core/openapi/api-contract';
 import { openApiPath, RouteInfo, walkRoutes } from '../../src/core/openapi/route-walk';
 import { TestApp } from '../support/test-app';
 
@@ -133,6 +134,41 @@ describe('operations: OpenAPI document', () => {
     expect(list.parameters?.map((p) => p.name)).toEqual(
       expect.arrayContaining(['limit', 'cursor', 'state', 'type']),
     );
+  });
+
+  it('should document only routes that exist (no stale entry in the contract table)', () => {
+    const handlers = new Set(routes.map((r) => `${r.controller}.${r.handler}`));
+    expect(Object.keys(ROUTE_DOCS).filter((key) => !handlers.has(key))).toEqual([]);
+  });
+
+  it('should declare every path parameter', () => {
+    const gaps: string[] = [];
+    for (const [path, operations] of Object.entries(doc.paths)) {
+      const names = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+      for (const [method, op] of Object.entries(operations)) {
+        const declared = (op.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name);
+        for (const name of names)
+          if (!declared.includes(name)) gaps.push(`${method} ${path} ${name}`);
+      }
+    }
+    expect(gaps).toEqual([]);
+  });
+
+  it('should give every JSON answer of the API a schema with its fields', () => {
+    // Files, streams and redirects answer other content types.
+    const binary = /\/(result|content|thumbnail)$|^\/api\/sse\//;
+    const gaps: string[] = [];
+    for (const route of routes.filter((r) => r.path.startsWith('/api') && !binary.test(r.path))) {
+      const responses = operationOf(route)!.responses;
+      const success = Object.entries(responses).find(([status]) => /^20[012]$/.test(status));
+      if (!success) continue; // 204 and 3xx: no body
+      const schema = success[1].content?.['application/json']?.schema;
+      const resolved = schema && resolve(schema);
+      const fields =
+        resolved?.properties ?? (resolved?.items && resolve(resolved.items).properties);
+      if (!fields || Object.keys(fields).length === 0) gaps.push(`${route.method} ${route.path}`);
+    }
+    expect(gaps).toEqual([]);
   });
 
   it('should describe the multipart upload body', () => {

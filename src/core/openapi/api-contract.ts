@@ -116,5 +116,5 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'DiagnosticsController.submit': accepted,
   'MosaicController.export': accepted,
   'MosaicController.save': accepted,
-  'ThumbnailController.create': accepted,
+  'ThumbnailController.submit': accepted,
 };

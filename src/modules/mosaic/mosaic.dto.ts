@@ -123,16 +123,33 @@ export class MosaicFootprintDto {
 }
 
 /** A sky position in degrees. */
-export interface SkyPointView {
+export class SkyPointView {
   ra: number;
   dec: number;
 }
 
+/** One tile of a footprint answer. */
+export class FootprintTileView {
+  assetId: string;
+  center: SkyPointView;
+  /** The tile's four corners on the sky. */
+  corners: SkyPointView[];
+}
+
+/** The WCS mosaic's output grid (north up, TAN). */
+export class FootprintGridView {
+  width: number;
+  height: number;
+  pixelScaleArcsec: number;
+  corners: SkyPointView[];
+}
+
 /** Answer of `POST /api/mosaic/footprint` (API.md). */
-export interface MosaicFootprint {
-  tiles: Array<{ assetId: string; center: SkyPointView; corners: SkyPointView[] }>;
-  output: { width: number; height: number; pixelScaleArcsec: number; corners: SkyPointView[] };
+export class MosaicFootprint {
+  tiles: FootprintTileView[];
+  output: FootprintGridView;
   /** Groups of tiles connected by overlaps: more than 1 means the mosaic has separate pieces. */
   groups: number;
+  /** The peak memory the mosaic would need (MB), as the memory budget estimates it. */
   estimateMB: number;
 }
