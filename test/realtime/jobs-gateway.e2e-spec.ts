@@ -99,6 +99,25 @@ describe('JobsGateway (e2e)', () => {
       });
     });
 
+    it('should refuse a deeply nested payload and keep serving the socket', async () => {
+      const socket = await connect(alice);
+      expect(await socket.requestRaw('subscribe', '{"jobId":"no-such-job"}')).toMatchObject({
+        error: { code: 'not_found' },
+      });
+      const deep = '{"a":'.repeat(5_000) + '"x"' + '}'.repeat(5_000);
+      for (const event of ['subscribe', 'unsubscribe', 'stats:subscribe']) {
+        const answer = await socket.requestRaw(event, `{"jobId":${deep}}`);
+        expect({ event, ok: answer.ok, code: answer.error?.code }).toEqual({
+          event,
+          ok: event === 'stats:subscribe', // it takes no payload: nothing of it is read
+          code: event === 'stats:subscribe' ? undefined : 'validation_failed',
+        });
+      }
+      expect(await socket.request('subscribe', { jobId: 'no-such-job' })).toMatchObject({
+        error: { code: 'not_found' },
+      });
+    });
+
     it('should let an admin subscribe to any job and show the owner', async () => {
       const admin = await connect(app.token('root', true));
       const id = await submit(app, alice, { durationMs: 300, steps: 3 });

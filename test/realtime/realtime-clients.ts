@@ -38,6 +38,31 @@ export class RecordingSocket {
     return body === undefined ? timed.emitWithAck(event) : timed.emitWithAck(event, body);
   }
 
+  /**
+   * Emits `event` with a payload given as raw JSON text, bypassing the client's encoder (which
+   * cannot encode what a hostile client can send, e.g. JSON nested thousands of levels deep),
+   * and resolves with the ack's first argument.
+   */
+  requestRaw(event: string, json: string): Promise<any> {
+    const ackId = 90_000 + RecordingSocket.rawAcks++;
+    const prefix = `3/jobs,${ackId}`; // an ACK packet (engine.io adds its own "4")
+    const engine = this.socket.io.engine;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no ack for ${event}`)), 5_000);
+      const onMessage = (data: unknown): void => {
+        const text = String(data);
+        if (!text.startsWith(prefix)) return;
+        clearTimeout(timer);
+        engine.off('message', onMessage);
+        resolve((JSON.parse(text.slice(prefix.length)) as unknown[])[0]);
+      };
+      engine.on('message', onMessage);
+      engine.send(`2/jobs,${ackId}[${JSON.stringify(event)},${json}]`);
+    });
+  }
+
+  private static rawAcks = 0;
+
   /** Events about one job, in arrival order. */
   of(jobId: string): Seen[] {
     return this.events.filter((e) => e.data?.jobId === jobId || e.data?.id === jobId);
