@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Browser, Page } from 'playwright-core';
 import {
   errorsOf,
@@ -65,12 +66,62 @@ describe('Browser: jobs and queue', () => {
     const panel = page.getByRole('complementary');
     await panel.getByText('attempt 2 of').waitFor();
     const job = (await t.request('GET', `/api/jobs/${id}`, { token })).body;
-    if (Array.isArray(job.history) && job.history.length > 0) {
-      await panel.getByRole('list', { name: 'Job history' }).waitFor();
-      expect(await panel.getByRole('list', { name: 'Job history' }).locator('li').count()).toBe(
-        job.history.length,
-      );
-    }
+    expect(job.history.map((h: { event: string }) => h.event)).toEqual([
+      'queued',
+      'claimed',
+      'failed',
+      'queued',
+      'claimed',
+      'completed',
+    ]);
+    const history = panel.getByRole('list', { name: 'Job history' });
+    await eventually(async () =>
+      (await history.locator('li').count()) === job.history.length ? true : undefined,
+    );
+    await page.context().close();
+  });
+
+  it('should show stage, time left and the log, filter by type, bulk-retry and download', async () => {
+    const token = t.token('operator');
+    const failing = [
+      await submit(token, { durationMs: 0, failAttempts: 1 }),
+      await submit(token, { durationMs: 0, failAttempts: 1 }),
+    ];
+    const withFile = await submit(token, { durationMs: 0, resultBytes: 1_000 });
+    for (const id of [...failing, withFile]) await t.waitForState(id, token);
+    const page = await openPage(browser);
+    await signInByLink(page, t.url, token, '/jobs');
+    const long = await submit(token, { durationMs: 60_000, steps: 60 });
+    await rowState(page, long, 'running');
+    // Stage text, elapsed time and an estimate of the time left, as the job reports progress.
+    await row(page, long).getByText('work').waitFor();
+    await row(page, long).getByText(/left$/).waitFor();
+
+    await page.getByLabel('Type').selectOption('composite');
+    await page.getByText(/No jobs/).waitFor();
+    expect(await page.locator('li.jobrow').count()).toBe(0);
+    await page.getByLabel('Type').selectOption('diagnostic');
+    await eventually(async () =>
+      (await page.locator('li.jobrow').count()) === 4 ? true : undefined,
+    );
+
+    await page.getByRole('button', { name: 'Retry 2 failed' }).click();
+    for (const id of failing) await rowState(page, id, 'completed');
+
+    await row(page, withFile)
+      .getByRole('button', { name: /^Details of/ })
+      .click();
+    const { messages } = (await t.request('GET', `/api/jobs/${withFile}`, { token })).body;
+    expect(messages.length).toBeGreaterThan(0);
+    const log = page.getByRole('complementary').getByRole('list', { name: 'Job log' });
+    await log.getByText(messages.at(-1).text).waitFor();
+    expect(await log.locator('li').count()).toBe(messages.length);
+    const downloading = page.waitForEvent('download');
+    await row(page, withFile).getByRole('link', { name: 'Download' }).click();
+    const file = await downloading;
+    expect(readFileSync((await file.path())).length).toBe(1_000);
+    await t.request('POST', `/api/jobs/${long}/cancel`, { token });
+    expect(errorsOf(page)).toEqual([]);
     await page.context().close();
   });
 
@@ -154,6 +205,39 @@ describe('Browser: jobs and queue', () => {
     await t.waitForState(waiting, admin);
     await t.request('POST', `/api/jobs/${id}/cancel`, { token: admin });
     expect(errorsOf(page)).toEqual([]);
+    await page.context().close();
+  });
+});
+
+describe('Browser: an expired result', () => {
+  let t: TestApp;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    // Results expire as they are made; the reaper stays away for the test.
+    t = await TestApp.start({ RESULT_TTL_HOURS: '0', REAP_INTERVAL_MS: '3600000' });
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('should say that the result has expired instead of offering a dead link', async () => {
+    const token = t.token('late');
+    const res = await t.request('POST', '/api/diagnostics/jobs', {
+      token,
+      body: { durationMs: 0, resultBytes: 100 },
+    });
+    await t.waitForState(res.body.jobId, token);
+    expect((await t.request('GET', `/api/jobs/${res.body.jobId}/result`, { token })).status).toBe(
+      410,
+    );
+    const page = await openPage(browser);
+    await signInByLink(page, t.url, token, '/jobs');
+    await row(page, res.body.jobId).getByText('This result has expired.').waitFor();
+    expect(await row(page, res.body.jobId).getByRole('link', { name: 'Download' }).count()).toBe(0);
     await page.context().close();
   });
 });
