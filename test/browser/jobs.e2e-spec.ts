@@ -119,7 +119,7 @@ describe('Browser: jobs and queue', () => {
     const downloading = page.waitForEvent('download');
     await row(page, withFile).getByRole('link', { name: 'Download' }).click();
     const file = await downloading;
-    expect(readFileSync((await file.path())).length).toBe(1_000);
+    expect(readFileSync(await file.path()).length).toBe(1_000);
     await t.request('POST', `/api/jobs/${long}/cancel`, { token });
     expect(errorsOf(page)).toEqual([]);
     await page.context().close();
