@@ -70,6 +70,7 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 /** Screenshots of the current page at 1280 and 390 px, light and dark. */
 export async function screenshotSizes(page: Page, name: string): Promise<void> {
   const initial = page.viewportSize() ?? { width: 1280, height: 900 };
+  const layout: Record<string, { overflow: number; background: string }> = {};
   for (const [width, dark] of [
     [1280, false],
     [1280, true],
@@ -78,10 +79,21 @@ export async function screenshotSizes(page: Page, name: string): Promise<void> {
   ] as const) {
     await page.setViewportSize({ width, height: 900 });
     await page.emulateMedia({ colorScheme: dark ? 'dark' : 'light' });
-    await screenshot(page, `${name}-${width}-${dark ? 'dark' : 'light'}`);
+    const label = `${name}-${width}-${dark ? 'dark' : 'light'}`;
+    await screenshot(page, label);
+    layout[label] = await page.evaluate<{ overflow: number; background: string }>(
+      `({ overflow: document.documentElement.scrollWidth - window.innerWidth,
+          background: getComputedStyle(document.body).backgroundColor })`,
+    );
   }
   await page.setViewportSize(initial);
   await page.emulateMedia({ colorScheme: 'light' });
+  // Good at both widths: nothing wider than the window (no sideways scrolling) …
+  const wide = Object.entries(layout).filter(([, l]) => l.overflow > 0);
+  expect(wide.map(([label, l]) => `${label}: ${l.overflow}px too wide`)).toEqual([]);
+  // … and the dark scheme really is another palette.
+  const light = layout[`${name}-1280-light`].background;
+  expect(layout[`${name}-1280-dark`].background).not.toBe(light);
 }
 
 /** The aria-valuenow of a progress bar, as a number. */
