@@ -194,6 +194,15 @@ describe('Browser: jobs and queue', () => {
     await running.waitFor();
     const id = await submit(admin, { durationMs: 60_000, steps: 600 });
     await eventually(async () => (Number(await running.textContent()) >= 1 ? true : undefined));
+    // Workers busy per type, and the counts and durations by type.
+    await waitForAttribute(
+      page.getByLabel('diagnostic workers busy'),
+      'value',
+      (v) => Number(v) >= 1,
+    );
+    const byType = page.getByRole('table').getByRole('row', { name: /^diagnostic/ });
+    await byType.waitFor();
+    expect(await byType.getByRole('cell').count()).toBe(7); // 5 states, p50, p95 (type: row header)
     await page.getByRole('button', { name: 'Pause queue' }).click();
     await page.getByRole('status').filter({ hasText: 'Queue is paused' }).waitFor();
     const waiting = await submit(admin, { durationMs: 0 });
