@@ -3,7 +3,8 @@
 // (64 connections, 10 s, no-op diagnostic submissions with a bearer token; durable: each 202 is
 // a job written to SQLite before the answer).
 //   npm run bench:http -- [--connections 64] [--seconds 10] [--profile] [--no-peer]
-// --profile runs the app under `node --cpu-prof` and prints the functions with the most self time.
+// --profile runs the app under `node --cpu-prof` and prints the functions with the most self time;
+// BENCH_NODE_ARGS="--max-semi-space-size=32" passes node flags to the app.
 // Then the same load on the peer (bench/peer/express-bullmq.mjs: Express 5 + BullMQ on a local
 // Redis without persistence, started here when `redis-server` is installed), for one-run figures.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -58,7 +59,8 @@ function topFunctions(file, n = 20) {
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'darkroom-bench-http-'));
   const profDir = join(dataDir, 'prof');
-  const nodeArgs = PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, '-r', join(import.meta.dirname ?? '.', 'exit-on-sigusr2.cjs')] : [];
+  const extra = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
+  const nodeArgs = PROFILE ? [...extra, '--cpu-prof', `--cpu-prof-dir=${profDir}`, '-r', join(import.meta.dirname ?? '.', 'exit-on-sigusr2.cjs')] : extra;
   const env = {
     DATA_DIR: dataDir,
     NODE_ENV: 'production',
