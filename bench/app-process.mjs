@@ -1,6 +1,7 @@
 // The built app (dist/main.js) as a child process, for bench:http and chaos.
 import { spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -60,4 +61,24 @@ export function stopApp(child, signal = 'SIGTERM') {
     child.once('exit', () => resolve());
     child.kill(signal);
   });
+}
+
+/**
+ * A Redis without persistence on a free loopback port, for the benches' BullMQ peers; null when
+ * `redis-server` is not installed.
+ */
+export async function startRedis() {
+  const port = await new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port: free } = server.address();
+      server.close(() => resolve(free));
+    });
+  });
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
+  const redis = spawn('redis-server', args, { stdio: 'ignore' });
+  const started = await new Promise((resolve) => {
+    redis.once('error', () => resolve(false));
+    setTimeout(() => resolve(true), 300);
+  });
+  return started ? { port, stop: () => redis.kill('SIGKILL') } : null;
 }

@@ -4,13 +4,14 @@
 //   npm run bench:engine -- [--jobs 20000] [--concurrency 8] [--rate 2000] [--seconds 10] [--http] [--no-peer]
 // Then a two-process burst, and the same runs on BullMQ (when `redis-server` is installed).
 // --http submits the burst over real HTTP (64 in flight, client in this process) instead of calling the service.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { startRedis } from './app-process.mjs';
 
 const require = createRequire(import.meta.url);
 const { createApp } = require('../dist/bootstrap.js');
@@ -157,20 +158,13 @@ async function main() {
 
 /** The same runs on BullMQ with a Redis of its own (bench/peer/bullmq-engine.mjs), for one-run figures. */
 async function runPeer() {
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
-  const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  });
-  const started = await new Promise((resolve) => {
-    redis.once('error', () => resolve(false));
-    setTimeout(() => resolve(true), 300);
-  });
-  if (!started) return console.log('peer skipped: redis-server is not installed (apt-get install redis-server)');
+  const redis = await startRedis();
+  if (!redis) return console.log('peer skipped: redis-server is not installed (apt-get install redis-server)');
   try {
     const script = fileURLToPath(new URL('./peer/bullmq-engine.mjs', import.meta.url));
-    execFileSync(process.execPath, [script, '--redis-port', String(port), ...args], { stdio: 'inherit' });
+    execFileSync(process.execPath, [script, '--redis-port', String(redis.port), ...args], { stdio: 'inherit' });
   } finally {
-    redis.kill('SIGKILL');
+    redis.stop();
   }
 }
 

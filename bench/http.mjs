@@ -11,9 +11,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { startApp, startScript, stopApp, SECRET, tokenFor } from './app-process.mjs';
+import { startApp, startRedis, startScript, stopApp, SECRET, tokenFor } from './app-process.mjs';
 
 const require = createRequire(import.meta.url);
 const autocannon = require('autocannon');
@@ -100,38 +98,22 @@ function report(name, r) {
   console.log(`    latency ms: p50 ${r.latency.p50}  p90 ${r.latency.p90}  p99 ${r.latency.p99}  max ${r.latency.max}`);
 }
 
-function freePort() {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /** The same load on Express 5 + BullMQ with a Redis of its own (no persistence). */
 async function runPeer() {
-  const port = await freePort();
-  const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  });
-  const started = await new Promise((resolve) => {
-    redis.once('error', () => resolve(false));
-    setTimeout(() => resolve(true), 300);
-  });
-  if (!started) {
+  const redis = await startRedis();
+  if (!redis) {
     console.log('  peer skipped: redis-server is not installed (apt-get install redis-server)');
     return;
   }
   const script = join(import.meta.dirname ?? 'bench', 'peer', 'express-bullmq.mjs');
-  const { child, url } = await startScript(script, { REDIS_PORT: String(port), AUTH_JWT_SECRET: SECRET });
+  const { child, url } = await startScript(script, { REDIS_PORT: String(redis.port), AUTH_JWT_SECRET: SECRET });
   try {
     const token = tokenFor('bench');
     await run(url, token, 2);
     report('peer: Express 5 + BullMQ 6, Redis without persistence', await run(url, token, SECONDS));
   } finally {
     await stopApp(child, 'SIGTERM');
-    redis.kill('SIGKILL');
+    redis.stop();
   }
 }
 
