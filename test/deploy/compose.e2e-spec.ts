@@ -27,7 +27,9 @@ describe('Production deployment files', () => {
         encoding: 'utf8',
       });
       expect({ status: result.status, stderr: result.stderr }).toMatchObject({ status: 0 });
-      const services = [...result.stdout.matchAll(/^ {2}([a-z-]+):$/gm)].map((m) => m[1]);
+      // The `services:` block only (v2 also prints `name:`, `networks:` and `volumes:`).
+      const block = /^services:\n((?: .*\n|\n)*)/m.exec(result.stdout)?.[1] ?? '';
+      const services = [...block.matchAll(/^ {2}([a-z-]+):$/gm)].map((m) => m[1]);
       expect(services.sort()).toEqual([
         'app',
         'minio',
