@@ -107,7 +107,7 @@ export function waitForAttribute(
   locator: Locator,
   name: string,
   ok: (value: string | null) => boolean,
-  timeoutMs = 30_000,
+  timeoutMs = 60_000, // as the page default: a loaded CI machine is slow
 ): Promise<string | null> {
   return eventually(
     async () => {
