@@ -101,6 +101,28 @@ describe('Browser: composite builder', () => {
     await page.context().close();
   });
 
+  it('should follow the controls with a new preview and delete the superseded one', async () => {
+    const token = t.token('previewer');
+    await uploadChannels(t, token, 1);
+    const page = await openPage(browser);
+    await signInByLink(page, t.url, token, '/composite');
+    await addChannels(page, 1);
+    const preview = page.getByRole('img', { name: 'Low-resolution preview of the composite' });
+    await preview.waitFor();
+    const first = await preview.getAttribute('src');
+    await page.locator('#ch0-stretch').selectOption('linear');
+    await eventually(
+      async () => ((await preview.getAttribute('src')) !== first ? true : undefined),
+      60_000,
+    );
+    // Only the preview on screen is kept: the first one was deleted once the second was done.
+    await eventually(async () => {
+      const res = await t.request('GET', '/api/jobs?type=composite', { token });
+      return res.body.items.length === 1 ? true : undefined;
+    }, 30_000);
+    await page.context().close();
+  });
+
   it('should export a mosaic of two tiles', async () => {
     const token = t.token('tiler');
     await uploadChannels(t, token, 2);
