@@ -124,10 +124,6 @@ export function storedToken(page: Page): Promise<string | null> {
   return page.evaluate<string | null>('sessionStorage.getItem("darkroom.token")');
 }
 
-export function setStoredToken(page: Page, token: string): Promise<unknown> {
-  return page.evaluate(`sessionStorage.setItem("darkroom.token", ${JSON.stringify(token)})`);
-}
-
 /** Natural width of a loaded <img> (0 while loading or broken). */
 export function imageWidth(img: Locator): Promise<number> {
   return img.evaluate((el) => {
