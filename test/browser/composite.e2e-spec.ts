@@ -26,7 +26,7 @@ async function uploadChannels(t: TestApp, token: string, n: number): Promise<str
   await eventually(async () => {
     const res = await t.request('GET', '/api/assets', { token });
     return res.body.items.every((a: any) => a.thumbnailUrl) ? true : undefined;
-  }, 30_000);
+  }, 60_000);
   return ids;
 }
 
@@ -37,7 +37,7 @@ async function lastJobOf(t: TestApp, token: string, type: string): Promise<any> 
     const res = await t.request('GET', `/api/jobs?type=${type}`, { token });
     const job = res.body.items?.[0];
     return job && Date.parse(job.createdAt) >= before - 60_000 ? (job.id as string) : undefined;
-  }, 30_000);
+  }, 60_000);
   return t.waitForState(id, token, undefined, 90_000);
 }
 
@@ -119,7 +119,7 @@ describe('Browser: composite builder', () => {
     await eventually(async () => {
       const res = await t.request('GET', '/api/jobs?type=composite', { token });
       return res.body.items.length === 1 ? true : undefined;
-    }, 30_000);
+    }, 60_000);
     await page.context().close();
   });
 
@@ -137,7 +137,7 @@ describe('Browser: composite builder', () => {
     const jobId = await eventually(async () => {
       const res = await t.request('GET', '/api/jobs?type=mosaic', { token });
       return res.body.items?.[0]?.id as string | undefined;
-    }, 30_000);
+    }, 60_000);
     const job = await t.waitForState(jobId, token, undefined, 90_000);
     expect({ state: job.state, error: job.error }).toEqual({ state: 'completed' });
     const bar = page.getByRole('progressbar', { name: 'Mosaic progress' });

@@ -85,7 +85,7 @@ describe('Browser: sign-in and library', () => {
     await page.getByLabel('Access token').fill(shortLived);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Library' }).waitFor();
-    await page.getByText('Your session has expired').waitFor({ timeout: 30_000 });
+    await page.getByText('Your session has expired').waitFor({ timeout: 60_000 });
     expect(await storedToken(page)).toBeNull();
     await page.context().close();
   });
@@ -106,7 +106,7 @@ describe('Browser: sign-in and library', () => {
     }
     const tile = page.locator('li.tile', { hasText: 'm42.fits' });
     const img = tile.locator('img.tile__img');
-    await img.waitFor({ timeout: 30_000 });
+    await img.waitFor({ timeout: 60_000 });
     expect(await eventually(async () => (await imageWidth(img)) || undefined)).toBeGreaterThan(0);
     await tile.getByRole('button').click();
     const details = page.getByRole('complementary');
