@@ -6,6 +6,8 @@ export const keys = {
   jobs: ['jobs'] as const,
   jobList: (filters: JobFilters) => ['jobs', 'list', filters] as const,
   job: (id: string) => ['job', id] as const,
+  /** A job's newest event, kept while no list or detail holds the job yet. */
+  jobEvent: (id: string) => ['job-event', id] as const,
   assets: ['assets'] as const,
   stats: ['stats'] as const,
 };
@@ -77,27 +79,15 @@ export function applyToDetail(
 
 type Patch = Partial<Job> & { seq: number };
 
-/** How many jobs' newest events are remembered for fetches still in flight. */
-const REMEMBERED_JOBS = 500;
-const remembered = new WeakMap<QueryClient, Map<string, Patch>>();
-
-function rememberedOf(client: QueryClient): Map<string, Patch> {
-  let map = remembered.get(client);
-  if (!map) remembered.set(client, (map = new Map()));
-  return map;
-}
-
 /**
  * Keeps the newest event of each job even when no query holds the job yet: an event that
  * arrives while the job's first fetch is in flight (a quick job can end then) must not be lost.
+ * It lives in the query cache like the rest (no observer: collected after the cache's gcTime).
  */
 function remember(client: QueryClient, jobId: string, patch: Patch): void {
-  const map = rememberedOf(client);
-  const known = map.get(jobId);
-  if (known && known.seq >= patch.seq) return;
-  map.delete(jobId);
-  map.set(jobId, known ? { ...known, ...patch } : patch);
-  if (map.size > REMEMBERED_JOBS) map.delete(map.keys().next().value as string);
+  client.setQueryData<Patch>(keys.jobEvent(jobId), (known) =>
+    known && known.seq >= patch.seq ? known : { ...known, ...patch },
+  );
 }
 
 /** Applies a job event (full snapshot or progress) everywhere it is cached. */
@@ -123,16 +113,19 @@ export function removeJob(client: QueryClient, jobId: string): void {
     client.setQueryData<JobPages>(key, { ...data, pages });
   }
   client.removeQueries({ queryKey: keys.job(jobId) });
-  rememberedOf(client).delete(jobId);
+  client.removeQueries({ queryKey: keys.jobEvent(jobId) });
 }
 
 /** Every cached version of every job and every remembered event, newest (highest seq) per id. */
 function newestCached(client: QueryClient): Map<string, Patch> {
-  const newest = new Map<string, Patch>(rememberedOf(client));
-  const offer = (job: Job) => {
+  const newest = new Map<string, Patch>();
+  const offer = (job: Patch & { id: string }) => {
     const known = newest.get(job.id);
     if (!known || job.seq > known.seq) newest.set(job.id, job);
   };
+  for (const [key, patch] of client.getQueriesData<Patch>({ queryKey: ['job-event'] })) {
+    if (patch) offer({ ...patch, id: key[1] as string });
+  }
   for (const [, data] of client.getQueriesData<JobPages>({ queryKey: ['jobs', 'list'] })) {
     data?.pages.forEach((page) => page.items.forEach(offer));
   }
