@@ -30,8 +30,8 @@ export class AssetHeaderService {
 
   /** Another user's asset, a missing one and a non-FITS asset are all `404 not_found`. */
   async header(user: Principal, id: string): Promise<AssetHeaderDto> {
-    const asset = await this.library.get(id);
-    if (!asset || !(user.admin || asset.owner === user.userId) || asset.format !== 'fits') {
+    const asset = await this.library.visibleTo(user, id);
+    if (asset?.format !== 'fits') {
       throw new NotFoundError('FITS asset');
     }
     const head = Math.min(asset.bytes, HEAD_BYTES);

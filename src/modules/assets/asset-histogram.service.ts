@@ -36,8 +36,8 @@ export class AssetHistogramService {
 
   /** Another user's asset and a missing one are `404 not_found`. */
   async histogram(user: Principal, id: string, bins: number): Promise<AssetHistogramDto> {
-    const asset = await this.library.get(id);
-    if (!asset || !(user.admin || asset.owner === user.userId)) throw new NotFoundError('asset');
+    const asset = await this.library.visibleTo(user, id);
+    if (!asset) throw new NotFoundError('asset');
     const key = `${id}:${bins}`;
     let answer = this.cache.get(key);
     if (answer) {

@@ -99,13 +99,17 @@ export class AssetLibrary {
     return this.store.get(id);
   }
 
+  /** The asset when the user may see it (theirs, or any for an admin); else null. */
+  async visibleTo(user: Principal, id: string): Promise<AssetRecord | null> {
+    const asset = await this.store.get(id);
+    return isVisible(user, asset) ? asset : null;
+  }
+
   /** Every referenced asset must exist and be visible to the user; else 422 naming the fields. */
   async requireAll(user: Principal, refs: AssetRef[]): Promise<AssetRecord[]> {
     const found = await Promise.all(refs.map((ref) => this.store.get(ref.id)));
-    const visible = (r: AssetRecord | null): r is AssetRecord =>
-      r !== null && (user.admin || r.owner === user.userId);
     const details = refs
-      .filter((_, i) => !visible(found[i]))
+      .filter((_, i) => !isVisible(user, found[i]))
       .map((ref) => ({ field: ref.field, problem: `asset ${ref.id} not found` }));
     if (details.length > 0) throw new AssetReferenceError(details);
     return found as AssetRecord[];
@@ -152,4 +156,8 @@ export class AssetLibrary {
 
 function assetNotFound(id: string): UnrecoverableJobError {
   return new UnrecoverableJobError(ErrorCode.asset_not_found, `asset ${id} not found (deleted?)`);
+}
+
+function isVisible(user: Principal, asset: AssetRecord | null): asset is AssetRecord {
+  return asset !== null && (user.admin || asset.owner === user.userId);
 }
