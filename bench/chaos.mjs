@@ -10,17 +10,13 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startApp, stopApp, tokenFor } from './app-process.mjs';
+import { option } from './figures.mjs';
 
 const require = createRequire(import.meta.url);
 const sharp = require('sharp');
-const args = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
-const JOBS = opt('jobs', 300);
-const KILLS = opt('kills', 5);
-let seed = opt('seed', 7) >>> 0;
+const JOBS = option('jobs', 300);
+const KILLS = option('kills', 5);
+let seed = option('seed', 7) >>> 0;
 const rand = () => {
   seed = (seed + 0x6d2b79f5) >>> 0;
   let t = Math.imul(seed ^ (seed >>> 15), seed | 1);

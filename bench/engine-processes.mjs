@@ -9,13 +9,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { flag, option } from './figures.mjs';
 
 const require = createRequire(import.meta.url);
-const args = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
 
 async function child() {
   const { createApp } = require('../dist/bootstrap.js');
@@ -47,9 +43,9 @@ async function child() {
 }
 
 async function parent() {
-  const processes = opt('processes', 2);
-  const jobs = opt('jobs', 20_000);
-  const concurrency = opt('concurrency', 8);
+  const processes = option('processes', 2);
+  const jobs = option('jobs', 20_000);
+  const concurrency = option('concurrency', 8);
   const dir = mkdtempSync(join(tmpdir(), 'darkroom-bench-mp-'));
   const children = Array.from({ length: processes }, (_, i) =>
     fork(new URL(import.meta.url).pathname, ['--child'], {
@@ -89,7 +85,7 @@ async function parent() {
   rmSync(dir, { recursive: true, force: true });
 }
 
-(args.includes('--child') ? child() : parent()).catch((err) => {
+(flag('child') ? child() : parent()).catch((err) => {
   console.error(err);
   process.exit(1);
 });

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startRedis } from './app-process.mjs';
+import { flag, option, reportRun } from './figures.mjs';
 
 const require = createRequire(import.meta.url);
 const { createApp } = require('../dist/bootstrap.js');
@@ -21,20 +22,13 @@ const { JobEvents } = require('../dist/core/jobs/job-events.js');
 const { AuthService } = require('../dist/core/auth/auth.service.js');
 
 const args = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
-const JOBS = opt('jobs', 20_000);
-const CONCURRENCY = opt('concurrency', 8);
-const RATE = opt('rate', 2_000);
-const SECONDS = opt('seconds', 10);
-const HTTP = args.includes('--http');
+const JOBS = option('jobs', 20_000);
+const CONCURRENCY = option('concurrency', 8);
+const RATE = option('rate', 2_000);
+const SECONDS = option('seconds', 10);
+const HTTP = flag('http');
 const BODY = { durationMs: 0, steps: 1 };
 
-const pct = (sorted, q) =>
-  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
-const fmt = (n) => n.toFixed(2);
 
 async function startEngine() {
   const dataDir = mkdtempSync(join(tmpdir(), 'darkroom-bench-'));
@@ -122,15 +116,6 @@ async function steady(engine) {
   return { seconds: (performance.now() - start) / 1000, latencies: Array.from(latencies).sort((a, b) => a - b) };
 }
 
-function report(name, { seconds, latencies }, lag) {
-  const n = latencies.length;
-  console.log(
-    `${name.padEnd(28)} jobs=${n} wall=${fmt(seconds)}s throughput=${Math.round(n / seconds)} jobs/s ` +
-      `p50=${fmt(pct(latencies, 0.5))}ms p99=${fmt(pct(latencies, 0.99))}ms max=${fmt(latencies[n - 1])}ms ` +
-      `loop-lag-max=${fmt(lag.max / 1e6)}ms`,
-  );
-}
-
 async function main() {
   console.log(
     `darkroom bench:engine — node ${process.version}, concurrency ${CONCURRENCY}, submit via ${HTTP ? 'HTTP' : 'JobsService'}, SQLite WAL`,
@@ -144,7 +129,7 @@ async function main() {
     lag.enable();
     const result = await run(engine);
     lag.disable();
-    report(name, result, lag);
+    reportRun(name, result, lag);
     await engine.app.close();
     rmSync(engine.dataDir, { recursive: true, force: true });
   }
@@ -153,7 +138,7 @@ async function main() {
     const script = fileURLToPath(new URL('./engine-processes.mjs', import.meta.url));
     execFileSync(process.execPath, [script, '--processes', '2', ...args], { stdio: 'inherit' });
   }
-  if (!args.includes('--no-peer')) await runPeer();
+  if (!flag('no-peer')) await runPeer();
 }
 
 /** The same runs on BullMQ with a Redis of its own (bench/peer/bullmq-engine.mjs), for one-run figures. */

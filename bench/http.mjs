@@ -12,18 +12,14 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startApp, startRedis, startScript, stopApp, SECRET, tokenFor } from './app-process.mjs';
+import { flag, option } from './figures.mjs';
 
 const require = createRequire(import.meta.url);
 const autocannon = require('autocannon');
-const args = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
-const CONNECTIONS = opt('connections', 64);
-const SECONDS = opt('seconds', 10);
-const PROFILE = args.includes('--profile');
-const PEER = !args.includes('--no-peer');
+const CONNECTIONS = option('connections', 64);
+const SECONDS = option('seconds', 10);
+const PROFILE = flag('profile');
+const PEER = !flag('no-peer');
 
 function run(url, token, duration) {
   return autocannon({

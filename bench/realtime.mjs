@@ -14,16 +14,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { flag, option } from './figures.mjs';
 
 const require = createRequire(import.meta.url);
 const SECRET = 'bench-realtime-secret';
-const args = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
 
-if (args.includes('--server')) await serve();
+if (flag('server')) await serve();
 else await drive();
 
 /** Child: the app on a random port, reporting event-loop delay over IPC. */
@@ -57,11 +53,11 @@ async function serve() {
 async function drive() {
   const { io } = await import('socket.io-client');
   const jwt = require('jsonwebtoken');
-  const CLIENTS = opt('clients', 1000);
-  const JOBS = opt('jobs', 20);
-  const STEP_MS = opt('step-ms', 200);
-  const SECONDS = opt('seconds', 10);
-  const SAME_USER = args.includes('--same-user');
+  const CLIENTS = option('clients', 1000);
+  const JOBS = option('jobs', 20);
+  const STEP_MS = option('step-ms', 200);
+  const SECONDS = option('seconds', 10);
+  const SAME_USER = flag('same-user');
   const sign = (sub, admin) => jwt.sign(admin ? { role: 'admin' } : {}, SECRET, { subject: sub, expiresIn: 3600 });
 
   const child = fork(fileURLToPath(import.meta.url), ['--server'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });

@@ -6,23 +6,17 @@
 //   node bench/peer/bullmq-engine.mjs --redis-port N [--jobs 20000] [--concurrency 8] [--rate 2000] [--seconds 10]
 import { createRequire } from 'node:module';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { option, reportRun } from '../figures.mjs';
 
 const require = createRequire(import.meta.url);
 const { Queue, Worker } = require('bullmq');
 
-const args = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
-const JOBS = opt('jobs', 20_000);
-const CONCURRENCY = opt('concurrency', 8);
-const RATE = opt('rate', 2_000);
-const SECONDS = opt('seconds', 10);
-const connection = { host: '127.0.0.1', port: opt('redis-port', 6379) };
+const JOBS = option('jobs', 20_000);
+const CONCURRENCY = option('concurrency', 8);
+const RATE = option('rate', 2_000);
+const SECONDS = option('seconds', 10);
+const connection = { host: '127.0.0.1', port: option('redis-port', 6379) };
 
-const pct = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
-const fmt = (n) => n.toFixed(2);
 
 async function withQueue(name, run) {
   const queue = new Queue(name, { connection });
@@ -56,15 +50,6 @@ async function withQueue(name, run) {
   return { seconds, latencies: latencies.sort((a, b) => a - b), lag };
 }
 
-function report(name, { seconds, latencies, lag }) {
-  const n = latencies.length;
-  console.log(
-    `${name.padEnd(28)} jobs=${n} wall=${fmt(seconds)}s throughput=${Math.round(n / seconds)} jobs/s ` +
-      `p50=${fmt(pct(latencies, 0.5))}ms p99=${fmt(pct(latencies, 0.99))}ms max=${fmt(latencies[n - 1])}ms ` +
-      `loop-lag-max=${fmt(lag.max / 1e6)}ms`,
-  );
-}
-
 const burst = {
   total: JOBS,
   submit: (add) => Promise.all(Array.from({ length: JOBS }, add)),
@@ -87,6 +72,8 @@ const steady = {
 };
 
 console.log(`peer: BullMQ ${require('bullmq/package.json').version} on a local Redis without persistence, concurrency ${CONCURRENCY}`);
-report(`burst ${JOBS} at once`, await withQueue('bench-burst', burst));
-report(`steady ${RATE}/s for ${SECONDS}s`, await withQueue('bench-steady', steady));
+const burstRun = await withQueue('bench-burst', burst);
+reportRun(`burst ${JOBS} at once`, burstRun, burstRun.lag);
+const steadyRun = await withQueue('bench-steady', steady);
+reportRun(`steady ${RATE}/s for ${SECONDS}s`, steadyRun, steadyRun.lag);
 process.exit(0);
