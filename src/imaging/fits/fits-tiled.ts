@@ -44,27 +44,25 @@ export interface IntegerScaling {
 
 const METHODS = ['RICE_1', 'RICE_ONE', 'GZIP_1', 'GZIP_2', 'PLIO_1', 'HCOMPRESS_1', 'NOCOMPRESS'];
 
-/** The compression parameters `ZNAMEn`/`ZVALn`, e.g. BLOCKSIZE and BYTEPIX. */
-function zParameter(cards: readonly FitsCard[], name: string, fallback: number): number {
+/** A compression parameter's value (`ZNAMEn`/`ZVALn`: BLOCKSIZE, BYTEPIX, SMOOTH…), if given. */
+function zValue(cards: readonly FitsCard[], name: string): FitsCard['value'] | undefined {
   for (let i = 1; i < 100; i += 1) {
     const key = findCard(cards, `ZNAME${i}`)?.value;
-    if (key === undefined) break;
-    if (String(key).toUpperCase() === name) return numberCard(cards, `ZVAL${i}`, fallback);
+    if (key === undefined) return undefined;
+    if (String(key).trim().toUpperCase() === name) return findCard(cards, `ZVAL${i}`)?.value;
   }
-  return fallback;
+  return undefined;
+}
+
+function zParameter(cards: readonly FitsCard[], name: string, fallback: number): number {
+  const value = zValue(cards, name);
+  return typeof value === 'number' ? value : fallback;
 }
 
 /** HCOMPRESS_1's SMOOTH option: astropy writes it as a logical (`T`), cfitsio as an integer. */
 function smoothOption(cards: readonly FitsCard[]): boolean {
-  for (let i = 1; i < 100; i += 1) {
-    const key = findCard(cards, `ZNAME${i}`)?.value;
-    if (key === undefined) return false;
-    if (String(key).trim().toUpperCase() === 'SMOOTH') {
-      const value = findCard(cards, `ZVAL${i}`)?.value;
-      return value === true || (typeof value === 'number' && value !== 0);
-    }
-  }
-  return false;
+  const value = zValue(cards, 'SMOOTH');
+  return value === true || (typeof value === 'number' && value !== 0);
 }
 
 function openTiled(buffer: Uint8Array, hdu: FitsHdu): TiledImage {
