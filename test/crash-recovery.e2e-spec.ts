@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RecordingSocket } from './realtime/realtime-clients';
 import { eventually } from './support/http';
+import { sample } from './support/metrics';
 import { ServerProcess } from './support/server-process';
 
 describe('Crash recovery (e2e, separate process)', () => {
@@ -64,6 +65,8 @@ describe('Crash recovery (e2e, separate process)', () => {
         interrupted.push(id);
     }
     expect(interrupted).toHaveLength(4);
+    const metrics = String((await server.request('GET', '/metrics')).body);
+    expect(sample(metrics, 'darkroom_job_lease_recoveries_total', 'type="diagnostic"')).toBe(4);
   });
 
   it('should stop gracefully on SIGTERM and resume the released jobs on restart', async () => {

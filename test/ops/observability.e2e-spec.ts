@@ -1,12 +1,6 @@
 import { ReadinessState } from '../../src/core/health/readiness.service';
+import { sample } from '../support/metrics';
 import { TestApp } from '../support/test-app';
-
-/** The value of one sample line (`name{labels} value`) of a Prometheus text exposition. */
-function sample(text: string, name: string, labels = ''): number | undefined {
-  const prefix = labels ? `${name}{${labels}} ` : `${name} `;
-  const line = text.split('\n').find((l) => l.startsWith(prefix));
-  return line === undefined ? undefined : Number(line.slice(prefix.length));
-}
 
 describe('operations: metrics and health', () => {
   let t: TestApp;
@@ -51,6 +45,18 @@ describe('operations: metrics and health', () => {
     expect(sample(text, 'darkroom_sockets_connected')).toBe(0);
     expect(sample(text, 'darkroom_events_pushed_total', 'event="job:completed"')).toBe(1);
     expect(sample(text, 'nodejs_eventloop_lag_seconds')).toBeGreaterThanOrEqual(0);
+  });
+
+  it('should count progress that coalescing kept from the sockets', async () => {
+    // 100 steps in 300 ms: far more than the 10 progress events a second a job's rooms get.
+    const sub = await t.request('POST', '/api/diagnostics/jobs', {
+      token,
+      body: { durationMs: 300, steps: 100 },
+    });
+    await t.waitForState(sub.body.jobId, token);
+    const text = String((await t.request('GET', '/metrics')).body);
+    expect(sample(text, 'darkroom_progress_events_total')).toBeGreaterThanOrEqual(100);
+    expect(sample(text, 'darkroom_events_coalesced_total')).toBeGreaterThan(50);
   });
 
   it('should answer 503 unavailable on /health/ready once the node drains', async () => {
