@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { validate } from 'dockerfile-utils';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -43,6 +44,17 @@ describe('Production deployment files', () => {
       expect(result.stdout).toMatch(/S3_BUCKET: darkroom/);
     },
   );
+
+  it('should lint the Dockerfile clean (dockerfile-utils, the VS Code Docker validator)', () => {
+    const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+    const problems = validate(dockerfile).map((d) => ({
+      line: d.range.start.line + 1,
+      problem: d.message,
+    }));
+    expect(problems).toEqual([]);
+    // The linter is live: a broken instruction is reported.
+    expect(validate('FROM node:22\nEXPOSE 3000/foo\n')).toHaveLength(1);
+  });
 
   it('should build a non-root image whose health check asks /health/ready and whose node gets SIGTERM', () => {
     const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
