@@ -8,11 +8,9 @@ import { ServerProcess } from '../support/server-process';
 describe('operations: structured logs (separate process)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'darkroom-logs-'));
   let server: ServerProcess;
-  let out = '';
 
   beforeAll(async () => {
     server = await ServerProcess.start({ DATA_DIR: dataDir, LOG_LEVEL: 'info' });
-    server.child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
   });
 
   afterAll(async () => {
@@ -42,6 +40,7 @@ describe('operations: structured logs (separate process)', () => {
     });
     await server.stop('SIGTERM');
 
+    const out = server.stdout;
     const lines = out.split('\n').filter((l) => l.trim() !== '');
     const records = lines.map((l) => JSON.parse(l) as Record<string, any>);
     const submit = records.find((r) => r.req?.url === '/api/diagnostics/jobs');

@@ -7,18 +7,15 @@ export const SERVER_SECRET = 'process-secret';
 
 /** The built app (`dist/main.js`) as a separate process, for crash and restart tests. */
 export class ServerProcess {
-  private output = '';
-
   private constructor(
     readonly child: ChildProcess,
     readonly url: string,
-  ) {
-    child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
-  }
+    private readonly output: { text: string },
+  ) {}
 
-  /** Everything the process has written to stdout since it said it was listening. */
+  /** Everything the process has written to stdout (its log lines), from its start. */
   get stdout(): string {
-    return this.output;
+    return this.output.text;
   }
 
   /** `env` values of `undefined` are removed from the inherited environment (e.g. NODE_ENV). */
@@ -36,23 +33,22 @@ export class ServerProcess {
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    const output = { text: '' };
+    let errors = '';
+    child.stdout.on('data', (chunk: Buffer) => (output.text += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
     return new Promise((resolve, reject) => {
-      let out = '';
-      const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 60_000);
-      const onData = (chunk: Buffer): void => {
-        out += chunk.toString();
-        const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-        if (match) {
-          clearTimeout(timer);
-          child.stdout.off('data', onData);
-          const server = new ServerProcess(child, match[1]);
-          server.output = out.slice(match.index);
-          resolve(server);
-        }
+      const said = () => `${output.text}${errors}`;
+      const timer = setTimeout(() => reject(new Error(`server did not start: ${said()}`)), 60_000);
+      const onData = (): void => {
+        const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output.text);
+        if (!match) return;
+        clearTimeout(timer);
+        child.stdout.off('data', onData);
+        resolve(new ServerProcess(child, match[1], output));
       };
       child.stdout.on('data', onData);
-      child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-      child.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
+      child.on('exit', (code) => reject(new Error(`server exited ${code}: ${said()}`)));
     });
   }
 
