@@ -39,6 +39,8 @@ interface TypeWorker {
   claiming: boolean;
   /** A wake-up arrived while a claim was in flight: claim again when it returns. */
   wanted: boolean;
+  /** A claim is due at the end of this turn (the wake-ups of one turn share one claim). */
+  pumpDue: boolean;
   wakeTimer?: NodeJS.Timeout;
 }
 
@@ -80,6 +82,7 @@ export class JobRunner
         finishing: new Map(),
         claiming: false,
         wanted: false,
+        pumpDue: false,
       });
     }
     this.unsubscribe = this.events.on((event) => this.onEvent(event));
@@ -152,11 +155,20 @@ export class JobRunner
     worker.wakeTimer.unref();
   }
 
+  /**
+   * Claims at the end of this turn: the slots that free up in one turn are claimed together,
+   * and the claim is queued before the turn's writes are committed, so it joins their commit.
+   */
   private wake(type: string): void {
     const worker = this.workers.get(type);
     if (!worker) return;
     worker.wanted = true;
-    void this.pump(worker);
+    if (worker.pumpDue) return;
+    worker.pumpDue = true;
+    setImmediate(() => {
+      worker.pumpDue = false;
+      void this.pump(worker);
+    });
   }
 
   /** Claims as many jobs as there are free slots, in one store operation. */

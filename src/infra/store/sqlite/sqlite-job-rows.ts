@@ -7,25 +7,54 @@ export type Row = Record<string, unknown>;
 /** Every column of a JobRecord, in insert order (plus `fairRank`, the store's own). */
 export const RECORD_COLUMNS: readonly (keyof JobRecord)[] = JOB_RECORD_FIELDS;
 
+/** The select list of a whole record; records are read raw (one array per row, in this order). */
+export const RECORD_SELECT = RECORD_COLUMNS.join(', ');
+
 const COLUMN_SET = new Set<string>(RECORD_COLUMNS);
 
+/** How a column is stored: as is, as JSON text, or as 0/1. */
+enum Kind {
+  plain,
+  json,
+  bool,
+}
+
+const KINDS = new Map<string, Kind>([
+  ...JSON_COLUMNS.map((c) => [c, Kind.json] as const),
+  ...BOOL_COLUMNS.map((c) => [c, Kind.bool] as const),
+]);
+const RECORD_KINDS = RECORD_COLUMNS.map((c) => KINDS.get(c) ?? Kind.plain);
+
 export const INSERT_SQL =
-  `INSERT INTO jobs (${RECORD_COLUMNS.join(',')}, fairRank) ` +
+  `INSERT INTO jobs (${RECORD_SELECT}, fairRank) ` +
   `VALUES (${RECORD_COLUMNS.map(() => '?').join(',')}, ?)`;
 
 export function toColumn(key: string, value: unknown): unknown {
-  if ((JSON_COLUMNS as readonly string[]).includes(key)) return JSON.stringify(value ?? null);
-  if ((BOOL_COLUMNS as readonly string[]).includes(key)) return value ? 1 : 0;
+  return encode(KINDS.get(key) ?? Kind.plain, value);
+}
+
+function encode(kind: Kind, value: unknown): unknown {
+  if (kind === Kind.json) return JSON.stringify(value ?? null);
+  if (kind === Kind.bool) return value ? 1 : 0;
   return value;
 }
 
-export function fromRow(row: Row): JobRecord {
+/** A record's values in RECORD_COLUMNS order, as the insert binds them. */
+export function toValues(record: JobRecord): unknown[] {
+  return RECORD_COLUMNS.map((c, i) => encode(RECORD_KINDS[i], record[c]));
+}
+
+/** A record from a raw row selected with RECORD_SELECT. */
+export function fromValues(values: readonly unknown[]): JobRecord {
   const out: Row = {};
-  for (const key of RECORD_COLUMNS) out[key] = row[key];
-  for (const key of JSON_COLUMNS) out[key] = JSON.parse(row[key] as string) as unknown;
-  for (const key of BOOL_COLUMNS) out[key] = row[key] === 1;
-  out.messages = out.messages ?? [];
-  out.history = out.history ?? [];
+  for (let i = 0; i < RECORD_COLUMNS.length; i++) {
+    const value = values[i];
+    const kind = RECORD_KINDS[i];
+    out[RECORD_COLUMNS[i]] =
+      kind === Kind.json ? JSON.parse(value as string) : kind === Kind.bool ? value === 1 : value;
+  }
+  out.messages ??= [];
+  out.history ??= [];
   return out as unknown as JobRecord;
 }
 

@@ -24,11 +24,19 @@ import {
   retryPatch,
 } from '../../../core/jobs/job-transitions';
 import { SqliteDatabase } from './sqlite-database';
-import { INSERT_SQL, RECORD_COLUMNS, Row, fromRow, toColumn, updateSql } from './sqlite-job-rows';
+import {
+  INSERT_SQL,
+  RECORD_SELECT,
+  Row,
+  fromValues,
+  toColumn,
+  toValues,
+  updateSql,
+} from './sqlite-job-rows';
 import { MIGRATIONS } from './sqlite-schema';
 
 const CLAIM_SQL =
-  `SELECT * FROM jobs WHERE state = 'queued' AND type = ? AND runAfter <= ? ` +
+  `SELECT ${RECORD_SELECT} FROM jobs WHERE state = 'queued' AND type = ? AND runAfter <= ? ` +
   `ORDER BY priority DESC, fairRank, createdAt LIMIT ?`;
 const PROGRESS_SQL =
   `UPDATE jobs SET progress = ?, stage = ?, message = ?, messages = ?, seq = MAX(seq, ?), ` +
@@ -44,6 +52,7 @@ const PRUNE_SQL =
   'DELETE FROM job_changes WHERE position < COALESCE(' +
   '(SELECT position FROM job_changes WHERE at >= ? ORDER BY position LIMIT 1), ' +
   '(SELECT MAX(position) + 1 FROM job_changes))';
+const ROW_SQL = `SELECT ${RECORD_SELECT} FROM jobs WHERE id = ?`;
 const CHANGE_SQL = 'INSERT INTO job_changes (jobId, owner, node, kind, at) VALUES (?, ?, ?, ?, ?)';
 
 /**
@@ -81,8 +90,7 @@ export class SqliteJobStore implements JobStore {
         if (waiting.owner >= limits.perUser) return 'user';
       }
       try {
-        const values = RECORD_COLUMNS.map((c) => toColumn(c, record[c]));
-        this.sql(INSERT_SQL).run(...values, waiting.owner);
+        this.sql(INSERT_SQL).run(...toValues(record), waiting.owner);
       } catch (err) {
         if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
           throw new DuplicateIdempotencyKeyError();
@@ -96,7 +104,7 @@ export class SqliteJobStore implements JobStore {
 
   claim(type: string, max: number, request: ClaimRequest): Promise<JobRecord[]> {
     return this.write(() => {
-      const rows = (this.sql(CLAIM_SQL).all(type, request.now, max) as Row[]).map(fromRow);
+      const rows = this.records(CLAIM_SQL, type, request.now, max);
       return rows.map((r) => this.apply(r, claimPatch(r, request), request));
     });
   }
@@ -119,8 +127,8 @@ export class SqliteJobStore implements JobStore {
 
   recoverExpired(by: Writer, ttlMs: number, limit: number): Promise<JobRecord[]> {
     return this.write(() => {
-      const sql = `SELECT * FROM jobs WHERE state = 'running' AND leaseExpiresAt < ? LIMIT ?`;
-      const rows = (this.sql(sql).all(by.now, limit) as Row[]).map(fromRow);
+      const sql = `SELECT ${RECORD_SELECT} FROM jobs WHERE state = 'running' AND leaseExpiresAt < ? LIMIT ?`;
+      const rows = this.records(sql, by.now, limit);
       return rows.map((r) => this.apply(r, recoverPatch(r, by, ttlMs), by));
     });
   }
@@ -181,8 +189,8 @@ export class SqliteJobStore implements JobStore {
 
   releaseNode(by: Writer): Promise<JobRecord[]> {
     return this.write(() => {
-      const sql = `SELECT * FROM jobs WHERE state = 'running' AND node = ?`;
-      const rows = (this.sql(sql).all(by.node) as Row[]).map(fromRow);
+      const sql = `SELECT ${RECORD_SELECT} FROM jobs WHERE state = 'running' AND node = ?`;
+      const rows = this.records(sql, by.node);
       return rows.map((r) => this.apply(r, finishPatch(r, { kind: 'released' }, by, 0), by));
     });
   }
@@ -217,14 +225,13 @@ export class SqliteJobStore implements JobStore {
 
   getMany(ids: readonly string[]): Promise<JobRecord[]> {
     if (ids.length === 0) return Promise.resolve([]);
-    const sql = `SELECT * FROM jobs WHERE id IN (SELECT value FROM json_each(?))`;
-    return Promise.resolve((this.sql(sql).all(JSON.stringify(ids)) as Row[]).map(fromRow));
+    const sql = `SELECT ${RECORD_SELECT} FROM jobs WHERE id IN (SELECT value FROM json_each(?))`;
+    return Promise.resolve(this.records(sql, JSON.stringify(ids)));
   }
 
   findByIdempotencyKey(owner: string, key: string): Promise<JobRecord | null> {
-    const sql = 'SELECT * FROM jobs WHERE owner = ? AND idempotencyKey = ?';
-    const row = this.sql(sql).get(owner, key) as Row | undefined;
-    return Promise.resolve(row ? fromRow(row) : null);
+    const sql = `SELECT ${RECORD_SELECT} FROM jobs WHERE owner = ? AND idempotencyKey = ?`;
+    return Promise.resolve(this.records(sql, owner, key)[0] ?? null);
   }
 
   list(query: JobListQuery): Promise<JobRecord[]> {
@@ -245,13 +252,13 @@ export class SqliteJobStore implements JobStore {
       params.push(query.cursor.createdAt, query.cursor.createdAt, query.cursor.id);
     }
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const sql = `SELECT * FROM jobs ${clause} ORDER BY createdAt DESC, id DESC LIMIT ?`;
-    return Promise.resolve((this.sql(sql).all(...params, query.limit) as Row[]).map(fromRow));
+    const sql = `SELECT ${RECORD_SELECT} FROM jobs ${clause} ORDER BY createdAt DESC, id DESC LIMIT ?`;
+    return Promise.resolve(this.records(sql, ...params, query.limit));
   }
 
   findExpired(now: number, limit: number): Promise<JobRecord[]> {
-    const sql = `SELECT * FROM jobs WHERE expiresAt IS NOT NULL AND expiresAt < ? LIMIT ?`;
-    return Promise.resolve((this.sql(sql).all(now, limit) as Row[]).map(fromRow));
+    const sql = `SELECT ${RECORD_SELECT} FROM jobs WHERE expiresAt IS NOT NULL AND expiresAt < ? LIMIT ?`;
+    return Promise.resolve(this.records(sql, now, limit));
   }
 
   countWaiting(): Promise<number> {
@@ -299,9 +306,17 @@ export class SqliteJobStore implements JobStore {
     return this.database.prepared(text);
   }
 
+  /** Whole records, read as raw rows (arrays map onto records faster than named rows). */
+  private records(text: string, ...args: unknown[]): JobRecord[] {
+    const rows = this.sql(text)
+      .raw(true)
+      .all(...args) as unknown[][];
+    return rows.map(fromValues);
+  }
+
   private row(id: string): JobRecord | null {
-    const row = this.sql('SELECT * FROM jobs WHERE id = ?').get(id) as Row | undefined;
-    return row ? fromRow(row) : null;
+    const row = this.sql(ROW_SQL).raw(true).get(id) as unknown[] | undefined;
+    return row ? fromValues(row) : null;
   }
 
   /** Waiting-room counts (system jobs excluded): all users, and `owner`'s own. */
