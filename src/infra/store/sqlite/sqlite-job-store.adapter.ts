@@ -52,6 +52,10 @@ const PRUNE_SQL =
   'DELETE FROM job_changes WHERE position < COALESCE(' +
   '(SELECT position FROM job_changes WHERE at >= ? ORDER BY position LIMIT 1), ' +
   '(SELECT MAX(position) + 1 FROM job_changes))';
+/** The waiting-room counts: the owner's row (made on first use) and the total row (''). */
+const COUNT_SQL =
+  `INSERT INTO job_waiting (owner, n) VALUES (?, ?), ('', ?) ` +
+  `ON CONFLICT (owner) DO UPDATE SET n = n + excluded.n`;
 const ROW_SQL = `SELECT ${RECORD_SELECT} FROM jobs WHERE id = ?`;
 const CHANGE_SQL = 'INSERT INTO job_changes (jobId, owner, node, kind, at) VALUES (?, ?, ?, ?, ?)';
 
@@ -59,7 +63,7 @@ const CHANGE_SQL = 'INSERT INTO job_changes (jobId, owner, node, kind, at) VALUE
  * Embedded JobStore on the shared SQLite connection. Every operation runs synchronously inside
  * one write transaction (`BEGIN IMMEDIATE`, see SqliteDatabase), so reading the row and writing
  * the transition decided from it is one atomic compare-and-set, also across processes sharing
- * the file. The waiting-room counts are kept by triggers; the change feed is a table.
+ * the file. The waiting-room counts are kept in the same transactions; the change feed is a table.
  * Given a file path instead of a database, it opens and owns a connection of its own.
  */
 export class SqliteJobStore implements JobStore {
@@ -97,6 +101,7 @@ export class SqliteJobStore implements JobStore {
         }
         throw err;
       }
+      if (!record.system) this.moveWaiting(record.owner, 1);
       this.logChange(record.id, record.owner, by, 'state');
       return null;
     });
@@ -212,10 +217,13 @@ export class SqliteJobStore implements JobStore {
 
   delete(id: string, by: Writer): Promise<boolean> {
     return this.write(() => {
-      const row = this.sql('DELETE FROM jobs WHERE id = ? RETURNING owner').get(id) as
-        Row | undefined;
-      if (row) this.logChange(id, row.owner as string, by, 'deleted');
-      return row !== undefined;
+      const sql = 'DELETE FROM jobs WHERE id = ? RETURNING owner, state, system';
+      const row = this.sql(sql).get(id) as Row | undefined;
+      if (!row) return false;
+      const owner = row.owner as string;
+      if (row.state === JobState.queued && row.system === 0) this.moveWaiting(owner, -1);
+      this.logChange(id, owner, by, 'deleted');
+      return true;
     });
   }
 
@@ -336,16 +344,29 @@ export class SqliteJobStore implements JobStore {
   private apply(current: JobRecord, patch: JobPatch, by: Writer): JobRecord {
     const keys = Object.keys(patch).filter((k) => (patch as Row)[k] !== undefined);
     const values = keys.map((k) => toColumn(k, (patch as Row)[k]));
-    if (patch.state === JobState.queued && current.state !== JobState.queued) {
+    const waitingDelta = queueEntry(current.state, patch.state);
+    if (waitingDelta > 0) {
       keys.push('fairRank');
       values.push(this.waitingOf(current.owner).owner);
     }
     this.sql(updateSql(keys)).run(...values, current.id);
+    if (waitingDelta !== 0 && !current.system) this.moveWaiting(current.owner, waitingDelta);
     this.logChange(current.id, current.owner, by, 'state');
     return { ...current, ...patch };
+  }
+
+  /** Moves the waiting-room counts of `owner` and of everyone ('') by `delta`. */
+  private moveWaiting(owner: string, delta: number): void {
+    this.sql(COUNT_SQL).run(owner, delta, delta);
   }
 
   private logChange(jobId: string, owner: string, by: Writer, kind: JobChange['kind']): void {
     this.sql(CHANGE_SQL).run(jobId, owner, by.node, kind, by.now);
   }
+}
+
+/** +1 when a transition enters the waiting room (queued), -1 when it leaves it, else 0. */
+function queueEntry(from: JobState, to: JobState | undefined): number {
+  if (to === undefined || (from === JobState.queued) === (to === JobState.queued)) return 0;
+  return to === JobState.queued ? 1 : -1;
 }

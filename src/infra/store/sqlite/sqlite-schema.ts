@@ -84,6 +84,12 @@ export const MIGRATIONS: readonly string[] = [
    DROP INDEX jobs_node;
    CREATE INDEX jobs_lease ON jobs (leaseExpiresAt) WHERE state = 'running';
    DROP INDEX job_changes_at;`,
+  // The waiting-room counts are kept by the adapter's own statements, in the same transaction:
+  // a trigger program costs about as much as the row write it follows.
+  `DROP TRIGGER jobs_waiting_insert;
+   DROP TRIGGER jobs_waiting_enter;
+   DROP TRIGGER jobs_waiting_leave;
+   DROP TRIGGER jobs_waiting_delete;`,
 ];
 
 export const JSON_COLUMNS = ['payload', 'error', 'result', 'messages', 'history'] as const;
