@@ -344,6 +344,24 @@ function describeFeed(get: () => JobStore): void {
     await get().pruneChanges(Date.now() + 1);
     expect(await get().changes(head, 100)).toEqual([]);
   });
+
+  it("should let a reader skip its own changes, keeping the last one read as the page's end", async () => {
+    const head = await get().feedHead();
+    const job = await running(get());
+    await get().requestCancel(job.id, by(Date.now(), 'n9'), 60_000);
+    await get().delete(job.id, by(Date.now(), 'n8'));
+    const all = await get().changes(head, 100);
+    expect(all.map((c) => c.node)).toEqual([NODE, NODE, 'n9', 'n8']);
+    const others = (changes: JobChange[]) => changes.filter((c) => c.node !== NODE);
+    const skipping = await get().changes(head, 100, NODE);
+    expect(others(skipping)).toEqual(others(all));
+    expect(skipping.at(-1)).toEqual(all.at(-1));
+    const ownPage = await get().changes(head, 2, NODE);
+    expect(ownPage.at(-1)).toEqual(all[1]);
+    expect(others(ownPage)).toEqual([]);
+    await get().pruneChanges(Date.now() + 1);
+    expect(await get().changes(head, 100)).toEqual([]);
+  });
 }
 
 function describeConcurrency(name: string, openPair: () => Promise<[JobStore, JobStore]>): void {

@@ -77,11 +77,11 @@ export class JobChangeFeed implements OnApplicationBootstrap, OnApplicationShutd
     if (this.busy) return;
     this.busy = true;
     try {
-      let batch: JobChange[] = [];
       while (!this.pushed) {
-        batch = await this.store.changes(this.position, JOB_CHANGE_BATCH);
+        const read = this.position;
+        const batch = await this.store.changes(read, JOB_CHANGE_BATCH, this.config.nodeId);
         await this.accept(batch);
-        if (batch.length < JOB_CHANGE_BATCH) break;
+        if (batch.length === 0 || this.position - read < JOB_CHANGE_BATCH) break;
       }
       await this.prune();
     } catch (err) {

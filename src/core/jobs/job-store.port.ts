@@ -173,8 +173,12 @@ export interface JobStore {
   /** The earliest `runAfter` of a queued job of these types after `now`, if any. */
   nextRunAfter(types: readonly string[], now: number): Promise<number | null>;
 
-  /** The change feed after `position` (exclusive), oldest first. */
-  changes(after: number, limit: number): Promise<JobChange[]>;
+  /**
+   * The change feed after `position` (exclusive), oldest first, at most `limit` entries read.
+   * A store may leave out the entries made by `exceptNode` (a reader skips its own), except the
+   * last one read, so the answer still shows how far the read reached.
+   */
+  changes(after: number, limit: number, exceptNode?: string): Promise<JobChange[]>;
   /** The newest position of the change feed (where a new reader starts). */
   feedHead(): Promise<number>;
   /** Drops feed entries older than `before` (epoch ms). */

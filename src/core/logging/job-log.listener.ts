@@ -25,19 +25,29 @@ export class JobLogListener implements OnModuleInit, OnModuleDestroy {
   }
 
   private log(event: JobEvent): void {
-    switch (event.kind) {
-      case 'progress':
-        return;
-      case 'deleted':
-        return this.logger.info({ jobId: event.jobId, userId: event.owner }, 'job deleted');
-      case 'snapshot':
-        return this.logger.debug(fields(event.job), `job ${describe(event.job)}`);
-      case 'completed':
-      case 'cancelled':
-        return this.logger.info(fields(event.job), `job ${describe(event.job)}`);
-      case 'failed':
-        return this.logger.warn(fields(event.job), `job ${describe(event.job)}`);
+    const level = levelOf(event);
+    // Building a line costs more than the transition's event: only for a level that is on.
+    if (!level || !this.logger.logger.isLevelEnabled(level)) return;
+    if (event.kind === 'deleted') {
+      return this.logger[level]({ jobId: event.jobId, userId: event.owner }, 'job deleted');
     }
+    if (event.kind !== 'progress')
+      this.logger[level](fields(event.job), `job ${describe(event.job)}`);
+  }
+}
+
+function levelOf(event: JobEvent): 'debug' | 'info' | 'warn' | null {
+  switch (event.kind) {
+    case 'progress':
+      return null;
+    case 'snapshot':
+      return 'debug';
+    case 'deleted':
+    case 'completed':
+    case 'cancelled':
+      return 'info';
+    case 'failed':
+      return 'warn';
   }
 }
 

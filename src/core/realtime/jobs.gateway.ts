@@ -184,6 +184,7 @@ export class JobsGateway
   }
 
   private broadcast(event: OutboundEvent): void {
+    if (this.localOnly && this.nsp.adapter.rooms.size === 0) return; // no socket connected here
     const { owner, jobId, name } = event;
     const plain = [userRoom(owner, false), jobRoom(jobId, false)];
     const admin = [userRoom(owner, true), jobRoom(jobId, true)];

@@ -1,8 +1,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeJobStoreContract, put } from '../../../../test/contracts/job-store.contract';
+import {
+  by,
+  describeJobStoreContract,
+  makeRecord,
+  NODE,
+  put,
+  ROOMY,
+} from '../../../../test/contracts/job-store.contract';
+import { SqliteDatabase } from './sqlite-database';
 import { SqliteJobStore } from './sqlite-job-store.adapter';
+import { INSERT_SQL, toValues } from './sqlite-job-rows';
+import { MIGRATIONS } from './sqlite-schema';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -47,6 +57,42 @@ describe(SqliteJobStore.name, () => {
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
+    });
+  });
+
+  describe('changes', () => {
+    it("should leave out the reader's own entries but the page's last", async () => {
+      const store = new SqliteJobStore(':memory:');
+      await store.init();
+      const head = await store.feedHead();
+      const job = await put(store);
+      await store.requestCancel(job.id, by(Date.now(), 'n9'), 60_000);
+      await put(store);
+      const nodes = (await store.changes(head, 100, NODE)).map((c) => c.node);
+      expect(nodes).toEqual(['n9', NODE]);
+      expect((await store.changes(head, 100)).map((c) => c.node)).toEqual([NODE, 'n9', NODE]);
+      await store.close();
+    });
+  });
+
+  describe('migration from trigger-kept waiting counts', () => {
+    it('should go on counting the waiting room from the counts the triggers kept', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'darkroom-sqlite-'));
+      dirs.push(dir);
+      const file = join(dir, 'jobs.sqlite');
+      const old = new SqliteDatabase(file);
+      old.migrate('jobs', MIGRATIONS.slice(0, 4));
+      const records = [makeRecord({ type: 'm' }), makeRecord({ type: 'm' })];
+      for (const r of records) old.prepared(INSERT_SQL).run(...toValues(r), 0);
+      await old.close();
+      const store = new SqliteJobStore(file);
+      await store.init();
+      expect(await store.countWaiting()).toBe(2);
+      await store.claim('m', 1, { ...by(), leaseMs: 30_000 });
+      expect(await store.countWaiting()).toBe(1);
+      await store.insert(makeRecord({ type: 'm' }), ROOMY, by());
+      expect(await store.countWaiting()).toBe(2);
+      await store.close();
     });
   });
 });

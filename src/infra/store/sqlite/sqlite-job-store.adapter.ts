@@ -56,6 +56,11 @@ const PRUNE_SQL =
 const COUNT_SQL =
   `INSERT INTO job_waiting (owner, n) VALUES (?, ?), ('', ?) ` +
   `ON CONFLICT (owner) DO UPDATE SET n = n + excluded.n`;
+/** A page of the feed without the reader's own entries (but its last entry, the page's end). */
+const CHANGES_SQL =
+  'WITH page AS (SELECT * FROM job_changes WHERE position > @after ORDER BY position LIMIT @limit) ' +
+  'SELECT * FROM page WHERE node != @node OR position = (SELECT MAX(position) FROM page) ' +
+  'ORDER BY position';
 const ROW_SQL = `SELECT ${RECORD_SELECT} FROM jobs WHERE id = ?`;
 const CHANGE_SQL = 'INSERT INTO job_changes (jobId, owner, node, kind, at) VALUES (?, ?, ?, ?, ?)';
 
@@ -288,9 +293,10 @@ export class SqliteJobStore implements JobStore {
     return Promise.resolve(row.at);
   }
 
-  changes(after: number, limit: number): Promise<JobChange[]> {
-    const sql = 'SELECT * FROM job_changes WHERE position > ? ORDER BY position LIMIT ?';
-    return Promise.resolve(this.sql(sql).all(after, limit) as JobChange[]);
+  changes(after: number, limit: number, exceptNode = ''): Promise<JobChange[]> {
+    return Promise.resolve(
+      this.sql(CHANGES_SQL).all({ after, limit, node: exceptNode }) as JobChange[],
+    );
   }
 
   feedHead(): Promise<number> {
