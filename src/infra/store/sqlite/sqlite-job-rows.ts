@@ -7,8 +7,16 @@ export type Row = Record<string, unknown>;
 /** Every column of a JobRecord, in insert order (plus `fairRank`, the store's own). */
 export const RECORD_COLUMNS: readonly (keyof JobRecord)[] = JOB_RECORD_FIELDS;
 
-/** The select list of a whole record; records are read raw (one array per row, in this order). */
-export const RECORD_SELECT = RECORD_COLUMNS.join(', ');
+/**
+ * The select list of a whole record and its rowid (last); records are read raw (one array per
+ * row, in this order) and updated by rowid, which saves a second lookup through the id index.
+ */
+export const RECORD_SELECT = `${RECORD_COLUMNS.join(', ')}, rowid`;
+
+/** The rowid of a raw row selected with RECORD_SELECT. */
+export function rowidOf(values: readonly unknown[]): number {
+  return values[RECORD_COLUMNS.length] as number;
+}
 
 const COLUMN_SET = new Set<string>(RECORD_COLUMNS);
 
@@ -26,7 +34,7 @@ const KINDS = new Map<string, Kind>([
 const RECORD_KINDS = RECORD_COLUMNS.map((c) => KINDS.get(c) ?? Kind.plain);
 
 export const INSERT_SQL =
-  `INSERT INTO jobs (${RECORD_SELECT}, fairRank) ` +
+  `INSERT INTO jobs (${RECORD_COLUMNS.join(', ')}, fairRank) ` +
   `VALUES (${RECORD_COLUMNS.map(() => '?').join(',')}, ?)`;
 
 export function toColumn(key: string, value: unknown): unknown {
@@ -60,7 +68,7 @@ export function fromValues(values: readonly unknown[]): JobRecord {
 
 const updates = new Map<string, string>();
 
-/** `UPDATE jobs SET a = ?, b = ? WHERE id = ?` for a patch's keys (only known columns), cached. */
+/** `UPDATE jobs SET a = ?, b = ? WHERE rowid = ?` for a patch's keys (only known columns), cached. */
 export function updateSql(keys: readonly string[]): string {
   const shape = keys.join(',');
   let sql = updates.get(shape);
@@ -68,7 +76,7 @@ export function updateSql(keys: readonly string[]): string {
   for (const key of keys) {
     if (!COLUMN_SET.has(key) && key !== 'fairRank') throw new Error(`unknown column ${key}`);
   }
-  sql = `UPDATE jobs SET ${keys.map((k) => `${k} = ?`).join(', ')} WHERE id = ?`;
+  sql = `UPDATE jobs SET ${keys.map((k) => `${k} = ?`).join(', ')} WHERE rowid = ?`;
   updates.set(shape, sql);
   return sql;
 }

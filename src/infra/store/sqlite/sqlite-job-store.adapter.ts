@@ -29,6 +29,7 @@ import {
   RECORD_SELECT,
   Row,
   fromValues,
+  rowidOf,
   toColumn,
   toValues,
   updateSql,
@@ -63,6 +64,12 @@ const CHANGES_SQL =
   'ORDER BY position';
 const ROW_SQL = `SELECT ${RECORD_SELECT} FROM jobs WHERE id = ?`;
 const CHANGE_SQL = 'INSERT INTO job_changes (jobId, owner, node, kind, at) VALUES (?, ?, ?, ?, ?)';
+
+/** A record read in the open transaction, with the rowid its update goes to. */
+interface Stored {
+  record: JobRecord;
+  rowid: number;
+}
 
 /**
  * Embedded JobStore on the shared SQLite connection. Every operation runs synchronously inside
@@ -114,8 +121,8 @@ export class SqliteJobStore implements JobStore {
 
   claim(type: string, max: number, request: ClaimRequest): Promise<JobRecord[]> {
     return this.write(() => {
-      const rows = this.records(CLAIM_SQL, type, request.now, max);
-      return rows.map((r) => this.apply(r, claimPatch(r, request), request));
+      const rows = this.storedRows(CLAIM_SQL, type, request.now, max);
+      return rows.map((r) => this.apply(r, claimPatch(r.record, request), request));
     });
   }
 
@@ -138,8 +145,8 @@ export class SqliteJobStore implements JobStore {
   recoverExpired(by: Writer, ttlMs: number, limit: number): Promise<JobRecord[]> {
     return this.write(() => {
       const sql = `SELECT ${RECORD_SELECT} FROM jobs WHERE state = 'running' AND leaseExpiresAt < ? LIMIT ?`;
-      const rows = this.records(sql, by.now, limit);
-      return rows.map((r) => this.apply(r, recoverPatch(r, by, ttlMs), by));
+      const rows = this.storedRows(sql, by.now, limit);
+      return rows.map((r) => this.apply(r, recoverPatch(r.record, by, ttlMs), by));
     });
   }
 
@@ -175,21 +182,21 @@ export class SqliteJobStore implements JobStore {
 
   requestCancel(id: string, by: Writer, ttlMs: number): Promise<CancelAnswer | null> {
     return this.write(() => {
-      const current = this.row(id);
+      const current = this.storedRow(id);
       if (!current) return null;
-      const patch = cancelPatch(current, by, ttlMs);
-      if (!patch) return { record: current, changed: false };
+      const patch = cancelPatch(current.record, by, ttlMs);
+      if (!patch) return { record: current.record, changed: false };
       return { record: this.apply(current, patch, by), changed: true };
     });
   }
 
   retry(id: string, limits: QueueLimits, by: Writer): Promise<JobRecord | QueueFull | null> {
     return this.write(() => {
-      const current = this.row(id);
-      const patch = current && retryPatch(current, by);
+      const current = this.storedRow(id);
+      const patch = current && retryPatch(current.record, by);
       if (!current || !patch) return null;
-      if (!current.system) {
-        const waiting = this.waitingOf(current.owner);
+      if (!current.record.system) {
+        const waiting = this.waitingOf(current.record.owner);
         if (waiting.total >= limits.total) return 'system';
         if (waiting.owner >= limits.perUser) return 'user';
       }
@@ -200,8 +207,9 @@ export class SqliteJobStore implements JobStore {
   releaseNode(by: Writer): Promise<JobRecord[]> {
     return this.write(() => {
       const sql = `SELECT ${RECORD_SELECT} FROM jobs WHERE state = 'running' AND node = ?`;
-      const rows = this.records(sql, by.node);
-      return rows.map((r) => this.apply(r, finishPatch(r, { kind: 'released' }, by, 0), by));
+      const rows = this.storedRows(sql, by.node);
+      const released = { kind: 'released' } as const;
+      return rows.map((r) => this.apply(r, finishPatch(r.record, released, by, 0), by));
     });
   }
 
@@ -322,15 +330,24 @@ export class SqliteJobStore implements JobStore {
 
   /** Whole records, read as raw rows (arrays map onto records faster than named rows). */
   private records(text: string, ...args: unknown[]): JobRecord[] {
-    const rows = this.sql(text)
-      .raw(true)
-      .all(...args) as unknown[][];
-    return rows.map(fromValues);
+    return this.storedRows(text, ...args).map((r) => r.record);
   }
 
   private row(id: string): JobRecord | null {
+    return this.storedRow(id)?.record ?? null;
+  }
+
+  /** Records with their rowids, for the updates that follow in the same transaction. */
+  private storedRows(text: string, ...args: unknown[]): Stored[] {
+    const rows = this.sql(text)
+      .raw(true)
+      .all(...args) as unknown[][];
+    return rows.map((row) => ({ record: fromValues(row), rowid: rowidOf(row) }));
+  }
+
+  private storedRow(id: string): Stored | null {
     const row = this.sql(ROW_SQL).raw(true).get(id) as unknown[] | undefined;
-    return row ? fromValues(row) : null;
+    return row ? { record: fromValues(row), rowid: rowidOf(row) } : null;
   }
 
   /** Waiting-room counts (system jobs excluded): all users, and `owner`'s own. */
@@ -341,13 +358,13 @@ export class SqliteJobStore implements JobStore {
 
   /** Reads the row and applies the transition `decide` picks, in the open transaction. */
   private mutate(id: string, by: Writer, decide: (r: JobRecord) => JobPatch | null) {
-    const current = this.row(id);
-    const patch = current && decide(current);
+    const current = this.storedRow(id);
+    const patch = current && decide(current.record);
     return current && patch ? this.apply(current, patch, by) : null;
   }
 
   /** Writes a patch (requeues get a fair rank: the owner's jobs already waiting). */
-  private apply(current: JobRecord, patch: JobPatch, by: Writer): JobRecord {
+  private apply({ record: current, rowid }: Stored, patch: JobPatch, by: Writer): JobRecord {
     const keys = Object.keys(patch).filter((k) => (patch as Row)[k] !== undefined);
     const values = keys.map((k) => toColumn(k, (patch as Row)[k]));
     const waitingDelta = queueEntry(current.state, patch.state);
@@ -355,7 +372,7 @@ export class SqliteJobStore implements JobStore {
       keys.push('fairRank');
       values.push(this.waitingOf(current.owner).owner);
     }
-    this.sql(updateSql(keys)).run(...values, current.id);
+    this.sql(updateSql(keys)).run(...values, rowid);
     if (waitingDelta !== 0 && !current.system) this.moveWaiting(current.owner, waitingDelta);
     this.logChange(current.id, current.owner, by, 'state');
     return { ...current, ...patch };
