@@ -1,6 +1,7 @@
 import { ReadinessState } from '../../src/core/health/readiness.service';
 import { sample } from '../support/metrics';
 import { TestApp } from '../support/test-app';
+import { RecordingSocket, until } from '../realtime/realtime-clients';
 
 describe('operations: metrics and health', () => {
   let t: TestApp;
@@ -43,20 +44,32 @@ describe('operations: metrics and health', () => {
     expect(sample(text, 'darkroom_queue_depth')).toBe(0);
     expect(sample(text, 'darkroom_workers_busy', 'type="diagnostic"')).toBe(0);
     expect(sample(text, 'darkroom_sockets_connected')).toBe(0);
-    expect(sample(text, 'darkroom_events_pushed_total', 'event="job:completed"')).toBe(1);
+    // Nobody was connected: the job's events were not built, so none was pushed.
+    expect(sample(text, 'darkroom_events_pushed_total', 'event="job:completed"')).toBeUndefined();
     expect(sample(text, 'nodejs_eventloop_lag_seconds')).toBeGreaterThanOrEqual(0);
   });
 
-  it('should count progress that coalescing kept from the sockets', async () => {
-    // 100 steps in 300 ms: far more than the 10 progress events a second a job's rooms get.
-    const sub = await t.request('POST', '/api/diagnostics/jobs', {
-      token,
-      body: { durationMs: 300, steps: 100 },
-    });
-    await t.waitForState(sub.body.jobId, token);
-    const text = String((await t.request('GET', '/metrics')).body);
-    expect(sample(text, 'darkroom_progress_events_total')).toBeGreaterThanOrEqual(100);
-    expect(sample(text, 'darkroom_events_coalesced_total')).toBeGreaterThan(50);
+  it('should count the events pushed to a connected socket, and the progress coalescing kept from it', async () => {
+    const socket = await RecordingSocket.connect(t.url, token);
+    try {
+      // 100 steps in 300 ms: far more than the 10 progress events a second a job's rooms get.
+      const sub = await t.request('POST', '/api/diagnostics/jobs', {
+        token,
+        body: { durationMs: 300, steps: 100 },
+      });
+      await until(() => socket.of(sub.body.jobId).find((e) => e.name === 'job:completed'));
+      const text = String((await t.request('GET', '/metrics')).body);
+      expect(sample(text, 'darkroom_events_pushed_total', 'event="job:completed"')).toBe(1);
+      const pushed = sample(text, 'darkroom_events_pushed_total', 'event="job:progress"')!;
+      expect(pushed).toBeGreaterThan(0);
+      expect(pushed).toBe(
+        socket.of(sub.body.jobId).filter((e) => e.name === 'job:progress').length,
+      );
+      expect(sample(text, 'darkroom_progress_events_total')).toBeGreaterThanOrEqual(100);
+      expect(sample(text, 'darkroom_events_coalesced_total')).toBeGreaterThan(50);
+    } finally {
+      socket.close();
+    }
   });
 
   it('should answer 503 unavailable on /health/ready once the node drains', async () => {

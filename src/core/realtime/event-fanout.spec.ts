@@ -38,7 +38,10 @@ describe(EventFanout.name, () => {
     sut = new EventFanout(bus, views);
     sut.onModuleInit();
     seen = [];
-    sut.subscribe((e) => seen.push(e));
+    sut.subscribe(
+      (e) => seen.push(e),
+      () => true,
+    );
   });
 
   afterEach(() => {

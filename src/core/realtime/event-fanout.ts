@@ -7,6 +7,12 @@ import { ProgressCoalescer } from './progress-coalescer';
 /** Receives outbound job events, in `seq` order per job. */
 export type OutboundListener = (event: OutboundEvent) => void;
 
+/** Whether a subscriber has anyone to hand events to now (e.g. a connected socket). */
+export type AudienceProbe = () => boolean;
+
+/** An observer of what is delivered: never an audience by itself. */
+const OBSERVER: AudienceProbe = () => false;
+
 /** At most 10 `job:progress` per second per job (API.md). */
 export const PROGRESS_INTERVAL_MS = 100;
 /** How many jobs' last delivered `seq` are remembered to drop late progress. */
@@ -23,12 +29,13 @@ const RECORD_EVENT_NAMES: Record<JobRecordEvent['kind'], JobEventName> = {
  * Turns the engine's event bus into outbound events for sockets and SSE streams: progress is
  * coalesced per job (latest wins), a record event supersedes the progress still held for its job,
  * and no event is delivered with a `seq` at or below one already delivered for that job, so a
- * terminal event is always the last thing a job sends.
+ * terminal event is always the last thing a job sends. With no audience (no socket, stream or
+ * stats watcher), events are not built at all: under load most jobs have nobody watching.
  */
 @Injectable()
 export class EventFanout implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(EventFanout.name);
-  private readonly listeners = new Set<OutboundListener>();
+  private readonly listeners = new Map<OutboundListener, AudienceProbe>();
   private readonly jobListeners = new Map<string, Set<OutboundListener>>();
   private readonly lastSeq = new Map<string, number>();
   /** Holds the engine's own (fresh, immutable) progress events; only the ones let through are built. */
@@ -52,9 +59,12 @@ export class EventFanout implements OnModuleInit, OnApplicationShutdown {
     this.coalescer.clear();
   }
 
-  /** Every job's events. Returns the unsubscribe function. */
-  subscribe(listener: OutboundListener): () => void {
-    this.listeners.add(listener);
+  /**
+   * Every job's events, while any subscriber's `audience` says someone is there to receive
+   * them (observers, such as metrics, pass none). Returns the unsubscribe function.
+   */
+  subscribe(listener: OutboundListener, audience: AudienceProbe = OBSERVER): () => void {
+    this.listeners.set(listener, audience);
     return () => this.listeners.delete(listener);
   }
 
@@ -78,7 +88,7 @@ export class EventFanout implements OnModuleInit, OnApplicationShutdown {
   accept(event: JobEvent): void {
     switch (event.kind) {
       case 'progress':
-        if (event.seq > (this.lastSeq.get(event.jobId) ?? 0)) {
+        if (event.seq > (this.lastSeq.get(event.jobId) ?? 0) && this.hasAudience(event.jobId)) {
           this.coalescer.push(event.jobId, event);
         }
         return;
@@ -90,8 +100,18 @@ export class EventFanout implements OnModuleInit, OnApplicationShutdown {
       case 'failed':
       case 'cancelled':
         this.coalescer.discard(event.job.id);
-        return this.deliver(this.recordEvent(event));
+        if (this.hasAudience(event.job.id)) return this.deliver(this.recordEvent(event));
+        return this.rememberSeq(
+          event.job.id,
+          Math.max(this.lastSeq.get(event.job.id) ?? 0, event.job.seq),
+        );
     }
+  }
+
+  private hasAudience(jobId: string): boolean {
+    if (this.jobListeners.has(jobId)) return true;
+    for (const audience of this.listeners.values()) if (audience()) return true;
+    return false;
   }
 
   private recordEvent(event: JobRecordEvent): OutboundEvent {
@@ -103,7 +123,7 @@ export class EventFanout implements OnModuleInit, OnApplicationShutdown {
     const last = this.lastSeq.get(event.jobId) ?? 0;
     if (event.name === 'job:progress' && event.seq <= last) return;
     this.rememberSeq(event.jobId, Math.max(last, event.seq));
-    for (const listener of this.listeners) this.call(listener, event);
+    for (const listener of this.listeners.keys()) this.call(listener, event);
     const watchers = this.jobListeners.get(event.jobId);
     if (watchers) for (const listener of [...watchers]) this.call(listener, event);
   }

@@ -89,7 +89,10 @@ export class JobsGateway
 
   afterInit(nsp: Namespace): void {
     nsp.use((socket, next) => next(this.authenticate(socket as JobsSocket)));
-    this.stopRelay = this.fanout.subscribe((event) => this.broadcast(event));
+    this.stopRelay = this.fanout.subscribe(
+      (event) => this.broadcast(event),
+      () => !this.localOnly || this.nsp.adapter.rooms.size > 0,
+    );
   }
 
   onApplicationShutdown(): void {
@@ -184,7 +187,6 @@ export class JobsGateway
   }
 
   private broadcast(event: OutboundEvent): void {
-    if (this.localOnly && this.nsp.adapter.rooms.size === 0) return; // no socket connected here
     const { owner, jobId, name } = event;
     const plain = [userRoom(owner, false), jobRoom(jobId, false)];
     const admin = [userRoom(owner, true), jobRoom(jobId, true)];

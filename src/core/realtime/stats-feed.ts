@@ -41,11 +41,14 @@ export class StatsFeed implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   onModuleInit(): void {
-    this.unsubscribe = this.fanout.subscribe((event) => {
-      if (event.name === 'job:progress') return;
-      this.touch('system');
-      this.touch(`user:${event.owner}`);
-    });
+    this.unsubscribe = this.fanout.subscribe(
+      (event) => {
+        if (event.name === 'job:progress') return;
+        this.touch('system');
+        this.touch(`user:${event.owner}`);
+      },
+      () => this.scopes.size > 0,
+    );
     this.refresher = setInterval(
       () => this.scopes.forEach((_s, key) => this.touch(key)),
       STATS_REFRESH_MS,
