@@ -122,7 +122,12 @@ export class SqliteJobStore implements JobStore {
   claim(type: string, max: number, request: ClaimRequest): Promise<JobRecord[]> {
     return this.write(() => {
       const rows = this.storedRows(CLAIM_SQL, type, request.now, max);
-      return rows.map((r) => this.apply(r, claimPatch(r.record, request), request));
+      const claimed = rows.map((r) => this.apply(r, claimPatch(r.record, request), request, false));
+      const leaving = new Map<string, number>();
+      for (const { owner, system } of claimed)
+        if (!system) leaving.set(owner, (leaving.get(owner) ?? 0) - 1);
+      leaving.forEach((delta, owner) => this.moveWaiting(owner, delta));
+      return claimed;
     });
   }
 
@@ -363,8 +368,16 @@ export class SqliteJobStore implements JobStore {
     return current && patch ? this.apply(current, patch, by) : null;
   }
 
-  /** Writes a patch (requeues get a fair rank: the owner's jobs already waiting). */
-  private apply({ record: current, rowid }: Stored, patch: JobPatch, by: Writer): JobRecord {
+  /**
+   * Writes a patch (requeues get a fair rank: the owner's jobs already waiting) and moves the
+   * waiting-room counts, unless `countWaiting` is false (a claim moves them once per owner).
+   */
+  private apply(
+    { record: current, rowid }: Stored,
+    patch: JobPatch,
+    by: Writer,
+    countWaiting = true,
+  ): JobRecord {
     const keys = Object.keys(patch).filter((k) => (patch as Row)[k] !== undefined);
     const values = keys.map((k) => toColumn(k, (patch as Row)[k]));
     const waitingDelta = queueEntry(current.state, patch.state);
@@ -373,7 +386,9 @@ export class SqliteJobStore implements JobStore {
       values.push(this.waitingOf(current.owner).owner);
     }
     this.sql(updateSql(keys)).run(...values, rowid);
-    if (waitingDelta !== 0 && !current.system) this.moveWaiting(current.owner, waitingDelta);
+    if (countWaiting && waitingDelta !== 0 && !current.system) {
+      this.moveWaiting(current.owner, waitingDelta);
+    }
     this.logChange(current.id, current.owner, by, 'state');
     return { ...current, ...patch };
   }
