@@ -2,7 +2,8 @@
 // Job engine benchmark: no-op diagnostic jobs (durationMs 0) through the real engine
 // (JobsService.submit → SQLite → waiting room → worker → SQLite), in this process.
 //   npm run bench:engine -- [--jobs 20000] [--concurrency 8] [--rate 2000] [--seconds 10] [--http] [--no-peer]
-// Then a two-process burst, and the same runs on BullMQ (when `redis-server` is installed).
+// Each run in a fresh process; then a two-process burst, and the same runs on BullMQ (when
+// `redis-server` is installed).
 // --http submits the burst over real HTTP (64 in flight, client in this process) instead of calling the service.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -116,23 +117,34 @@ async function steady(engine) {
   return { seconds: (performance.now() - start) / 1000, latencies: Array.from(latencies).sort((a, b) => a - b) };
 }
 
+const RUNS = { burst: [`burst ${JOBS} at once`, burst], steady: [`steady ${RATE}/s for ${SECONDS}s`, steady] };
+
+/** One run in this process (`--run burst|steady`): what the parent process prints. */
+async function runOne(kind) {
+  const [name, run] = RUNS[kind];
+  const engine = await startEngine();
+  const lag = monitorEventLoopDelay({ resolution: 10 });
+  lag.enable();
+  const result = await run(engine);
+  lag.disable();
+  reportRun(name, result, lag);
+  await engine.app.close();
+  rmSync(engine.dataDir, { recursive: true, force: true });
+}
+
+/** Each run in a fresh process (as the peer's), so no run inherits another's heap. */
+function inFreshProcess(script, kind, extra = []) {
+  execFileSync(process.execPath, [script, '--run', kind, ...extra, ...args], { stdio: 'inherit' });
+}
+
 async function main() {
+  const kind = args[args.indexOf('--run') + 1];
+  if (args.includes('--run')) return runOne(kind);
   console.log(
     `darkroom bench:engine — node ${process.version}, concurrency ${CONCURRENCY}, submit via ${HTTP ? 'HTTP' : 'JobsService'}, SQLite WAL`,
   );
-  for (const [name, run] of [
-    [`burst ${JOBS} at once`, burst],
-    [`steady ${RATE}/s for ${SECONDS}s`, steady],
-  ]) {
-    const engine = await startEngine();
-    const lag = monitorEventLoopDelay({ resolution: 10 });
-    lag.enable();
-    const result = await run(engine);
-    lag.disable();
-    reportRun(name, result, lag);
-    await engine.app.close();
-    rmSync(engine.dataDir, { recursive: true, force: true });
-  }
+  const self = fileURLToPath(import.meta.url);
+  for (const run of Object.keys(RUNS)) inFreshProcess(self, run);
   // The same burst through two processes sharing one data directory.
   if (!HTTP) {
     const script = fileURLToPath(new URL('./engine-processes.mjs', import.meta.url));
@@ -147,7 +159,7 @@ async function runPeer() {
   if (!redis) return console.log('peer skipped: redis-server is not installed (apt-get install redis-server)');
   try {
     const script = fileURLToPath(new URL('./peer/bullmq-engine.mjs', import.meta.url));
-    execFileSync(process.execPath, [script, '--redis-port', String(redis.port), ...args], { stdio: 'inherit' });
+    for (const run of Object.keys(RUNS)) inFreshProcess(script, run, ['--redis-port', String(redis.port)]);
   } finally {
     redis.stop();
   }

@@ -3,7 +3,7 @@
 // persistence (a Queue and a Worker of concurrency 8 in this process): a burst of 20,000 added
 // at once, then a steady 2,000/s for 10 s; submit→complete latency from the worker's
 // `completed` event. Run by bench/engine.mjs when `redis-server` is installed.
-//   node bench/peer/bullmq-engine.mjs --redis-port N [--jobs 20000] [--concurrency 8] [--rate 2000] [--seconds 10]
+//   node bench/peer/bullmq-engine.mjs --redis-port N [--run burst|steady] [--jobs 20000] [--concurrency 8] [--rate 2000] [--seconds 10]
 import { createRequire } from 'node:module';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { option, reportRun } from '../figures.mjs';
@@ -71,9 +71,16 @@ const steady = {
     }),
 };
 
-console.log(`peer: BullMQ ${require('bullmq/package.json').version} on a local Redis without persistence, concurrency ${CONCURRENCY}`);
-const burstRun = await withQueue('bench-burst', burst);
-reportRun(`burst ${JOBS} at once`, burstRun, burstRun.lag);
-const steadyRun = await withQueue('bench-steady', steady);
-reportRun(`steady ${RATE}/s for ${SECONDS}s`, steadyRun, steadyRun.lag);
+// `--run burst|steady`: that run only (bench:engine runs each in a fresh process); else both.
+const runArg = process.argv.indexOf('--run');
+const only = runArg >= 0 ? process.argv[runArg + 1] : undefined;
+if (only !== 'steady') {
+  console.log(`peer: BullMQ ${require('bullmq/package.json').version} on a local Redis without persistence, concurrency ${CONCURRENCY}`);
+  const burstRun = await withQueue('bench-burst', burst);
+  reportRun(`burst ${JOBS} at once`, burstRun, burstRun.lag);
+}
+if (only !== 'burst') {
+  const steadyRun = await withQueue('bench-steady', steady);
+  reportRun(`steady ${RATE}/s for ${SECONDS}s`, steadyRun, steadyRun.lag);
+}
 process.exit(0);
