@@ -21,6 +21,8 @@ export interface Attempt {
   reason?: AbortReason;
   /** Set once the attempt was concluded: a late handler can no longer store results. */
   closed: boolean;
+  /** Runs once when the attempt is aborted (cheaper than a listener on the signal). */
+  onAbort?: () => void;
 }
 
 export function newAttempt(record: JobRecord): Attempt {
@@ -31,6 +33,7 @@ export function abortAttempt(attempt: Attempt, reason: AbortReason): void {
   if (attempt.controller.signal.aborted) return;
   attempt.reason = reason;
   attempt.controller.abort(new JobAbortedError(reason));
+  attempt.onAbort?.();
 }
 
 /** What a handler gets; results go under the attempt's own prefix and stop once it is closed. */
@@ -68,15 +71,14 @@ export function attemptContext(
 
 /** Waits for the handler; once aborted, waits at most `graceMs` for it to notice. */
 export function settleOrGiveUp<T>(work: Promise<T>, attempt: Attempt, graceMs: number): Promise<T> {
-  const signal = attempt.controller.signal;
   return new Promise<T>((resolve, reject) => {
     const onAbort = (): void => {
       const grace = setTimeout(() => reject(new JobAbortedError(attempt.reason!)), graceMs);
       grace.unref();
       work.finally(() => clearTimeout(grace)).catch(() => undefined);
     };
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
+    if (attempt.controller.signal.aborted) onAbort();
+    else attempt.onAbort = onAbort;
     work.then(resolve, reject);
   });
 }
