@@ -86,6 +86,19 @@ function describeRecords(get: () => JobStore): void {
     expect(await get().countWaiting()).toBe(3);
   });
 
+  it('should hold the bound for a burst of inserts sent at once', async () => {
+    const limits = { total: 5, perUser: 3 };
+    const send = (owner: string) => get().insert(makeRecord({ owner }), limits, by());
+    const alice = Promise.all([1, 2, 3, 4].map(() => send('alice')));
+    const bob = Promise.all([1, 2, 3].map(() => send('bob')));
+    const [fromAlice, fromBob] = await Promise.all([alice, bob]);
+    const accepted = (answers: unknown[]) => answers.filter((a) => a === null).length;
+    expect(accepted(fromAlice) + accepted(fromBob)).toBe(5);
+    expect(accepted(fromAlice)).toBeLessThanOrEqual(3);
+    expect(accepted(fromBob)).toBeLessThanOrEqual(3);
+    expect(await get().countWaiting()).toBe(5);
+  });
+
   it('should reject a second job with the same owner and idempotency key', async () => {
     await put(get(), { idempotencyKey: 'same' });
     await expect(

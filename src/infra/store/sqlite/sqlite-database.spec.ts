@@ -54,6 +54,22 @@ describe('SqliteDatabase', () => {
     expect(count()).toBe(1);
   });
 
+  it('should run commit hooks inside each batch, and roll the batch back when one throws', async () => {
+    let batches = 0;
+    let fail = false;
+    database.beforeCommit(() => {
+      batches += 1;
+      database.prepared('INSERT INTO t VALUES (?)').run(100 + batches);
+      if (fail) throw new Error('hook failed');
+    });
+    await Promise.all([insert(1), insert(2)]);
+    expect(batches).toBe(1);
+    expect(count()).toBe(3);
+    fail = true;
+    await expect(insert(3)).rejects.toThrow('hook failed');
+    expect(count()).toBe(3);
+  });
+
   it('should reject writes queued on a closed connection', async () => {
     database.db.close();
     await expect(insert(1)).rejects.toThrow('the database is closed');

@@ -24,6 +24,7 @@ export class SqliteDatabase {
   private flushing = false;
   private busyDelay = 0;
   private checkpointer?: SqliteCheckpointer;
+  private readonly commitHooks: (() => void)[] = [];
 
   constructor(readonly file: string) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -72,6 +73,15 @@ export class SqliteDatabase {
   }
 
   /**
+   * Runs `hook` at the end of every write batch, inside its transaction, just before COMMIT: an
+   * adapter writes there what its writes of the batch accumulated (e.g. counters moved once).
+   * A hook that throws rolls the whole batch back.
+   */
+  beforeCommit(hook: () => void): void {
+    this.commitHooks.push(hook);
+  }
+
+  /**
    * Runs the queued writes in one transaction. When another process holds the write lock,
    * tries again shortly instead of blocking the event loop (busy_timeout stays for reads).
    * It never throws (it runs from timers): any other failure rejects the batch's writes, and a
@@ -92,6 +102,7 @@ export class SqliteDatabase {
     this.pending = [];
     const results = batch.map((w) => this.runOne(w));
     try {
+      this.commitHooks.forEach((hook) => hook());
       this.prepared('COMMIT').run();
     } catch (err) {
       this.rollback();

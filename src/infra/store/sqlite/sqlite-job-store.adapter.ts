@@ -80,12 +80,15 @@ interface Stored {
  */
 export class SqliteJobStore implements JobStore {
   private database!: SqliteDatabase;
+  /** The open transaction's waiting-room moves by owner, written once before it commits. */
+  private readonly moves = new Map<string, number>();
 
   constructor(private readonly source: string | SqliteDatabase) {}
 
   init(): Promise<void> {
     this.database = typeof this.source === 'string' ? new SqliteDatabase(this.source) : this.source;
     this.database.migrate('jobs', MIGRATIONS);
+    this.database.beforeCommit(() => this.writeMoves());
     return Promise.resolve();
   }
 
@@ -122,12 +125,7 @@ export class SqliteJobStore implements JobStore {
   claim(type: string, max: number, request: ClaimRequest): Promise<JobRecord[]> {
     return this.write(() => {
       const rows = this.storedRows(CLAIM_SQL, type, request.now, max);
-      const claimed = rows.map((r) => this.apply(r, claimPatch(r.record, request), request, false));
-      const leaving = new Map<string, number>();
-      for (const { owner, system } of claimed)
-        if (!system) leaving.set(owner, (leaving.get(owner) ?? 0) - 1);
-      leaving.forEach((delta, owner) => this.moveWaiting(owner, delta));
-      return claimed;
+      return rows.map((r) => this.apply(r, claimPatch(r.record, request), request));
     });
   }
 
@@ -358,7 +356,12 @@ export class SqliteJobStore implements JobStore {
   /** Waiting-room counts (system jobs excluded): all users, and `owner`'s own. */
   private waitingOf(owner: string): { total: number; owner: number } {
     const row = this.sql(WAITING_SQL).get(owner) as { total: number | null; mine: number | null };
-    return { total: row.total ?? 0, owner: row.mine ?? 0 };
+    let moved = 0;
+    for (const delta of this.moves.values()) moved += delta;
+    return {
+      total: (row.total ?? 0) + moved,
+      owner: (row.mine ?? 0) + (this.moves.get(owner) ?? 0),
+    };
   }
 
   /** Reads the row and applies the transition `decide` picks, in the open transaction. */
@@ -368,16 +371,8 @@ export class SqliteJobStore implements JobStore {
     return current && patch ? this.apply(current, patch, by) : null;
   }
 
-  /**
-   * Writes a patch (requeues get a fair rank: the owner's jobs already waiting) and moves the
-   * waiting-room counts, unless `countWaiting` is false (a claim moves them once per owner).
-   */
-  private apply(
-    { record: current, rowid }: Stored,
-    patch: JobPatch,
-    by: Writer,
-    countWaiting = true,
-  ): JobRecord {
+  /** Writes a patch (requeues get a fair rank: the owner's jobs already waiting). */
+  private apply({ record: current, rowid }: Stored, patch: JobPatch, by: Writer): JobRecord {
     const keys = Object.keys(patch).filter((k) => (patch as Row)[k] !== undefined);
     const values = keys.map((k) => toColumn(k, (patch as Row)[k]));
     const waitingDelta = queueEntry(current.state, patch.state);
@@ -386,16 +381,25 @@ export class SqliteJobStore implements JobStore {
       values.push(this.waitingOf(current.owner).owner);
     }
     this.sql(updateSql(keys)).run(...values, rowid);
-    if (countWaiting && waitingDelta !== 0 && !current.system) {
-      this.moveWaiting(current.owner, waitingDelta);
-    }
+    if (waitingDelta !== 0 && !current.system) this.moveWaiting(current.owner, waitingDelta);
     this.logChange(current.id, current.owner, by, 'state');
     return { ...current, ...patch };
   }
 
-  /** Moves the waiting-room counts of `owner` and of everyone ('') by `delta`. */
+  /** Moves the waiting-room counts of `owner` and of everyone ('') by `delta`, at commit. */
   private moveWaiting(owner: string, delta: number): void {
-    this.sql(COUNT_SQL).run(owner, delta, delta);
+    this.moves.set(owner, (this.moves.get(owner) ?? 0) + delta);
+  }
+
+  /** Writes the batch's moves (a burst of inserts or a claim moves each owner's count once). */
+  private writeMoves(): void {
+    try {
+      for (const [owner, delta] of this.moves) {
+        if (delta !== 0) this.sql(COUNT_SQL).run(owner, delta, delta);
+      }
+    } finally {
+      this.moves.clear();
+    }
   }
 
   private logChange(jobId: string, owner: string, by: Writer, kind: JobChange['kind']): void {
