@@ -1,7 +1,7 @@
 import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { JobEvent, JobEvents } from '../jobs/job-events';
-import { JobRecord, JobState } from '../jobs/job.model';
+import { JobRecord, JobState, logFields } from '../jobs/job.model';
 
 /**
  * One log line per job transition with the job id and its owner's user id, from the engine's
@@ -29,7 +29,7 @@ export class JobLogListener implements OnModuleInit, OnModuleDestroy {
     // Building a line costs more than the transition's event: only for a level that is on.
     if (!level || !this.logger.logger.isLevelEnabled(level)) return;
     if (event.kind === 'deleted') {
-      return this.logger[level]({ jobId: event.jobId, userId: event.owner }, 'job deleted');
+      return this.logger[level](logFields({ id: event.jobId, owner: event.owner }), 'job deleted');
     }
     if (event.kind !== 'progress')
       this.logger[level](fields(event.job), `job ${describe(event.job)}`);
@@ -53,8 +53,7 @@ function levelOf(event: JobEvent): 'debug' | 'info' | 'warn' | null {
 
 function fields(job: JobRecord): Record<string, unknown> {
   return {
-    jobId: job.id,
-    userId: job.owner,
+    ...logFields(job),
     jobType: job.type,
     state: job.state,
     attempt: job.attempt,

@@ -101,10 +101,7 @@ export class EventFanout implements OnModuleInit, OnApplicationShutdown {
       case 'cancelled':
         this.coalescer.discard(event.job.id);
         if (this.hasAudience(event.job.id)) return this.deliver(this.recordEvent(event));
-        return this.rememberSeq(
-          event.job.id,
-          Math.max(this.lastSeq.get(event.job.id) ?? 0, event.job.seq),
-        );
+        return this.rememberSeq(event.job.id, event.job.seq);
     }
   }
 
@@ -122,15 +119,17 @@ export class EventFanout implements OnModuleInit, OnApplicationShutdown {
   private deliver(event: OutboundEvent): void {
     const last = this.lastSeq.get(event.jobId) ?? 0;
     if (event.name === 'job:progress' && event.seq <= last) return;
-    this.rememberSeq(event.jobId, Math.max(last, event.seq));
+    this.rememberSeq(event.jobId, event.seq);
     for (const listener of this.listeners.keys()) this.call(listener, event);
     const watchers = this.jobListeners.get(event.jobId);
     if (watchers) for (const listener of [...watchers]) this.call(listener, event);
   }
 
+  /** Keeps the highest seq a job has passed, most recent jobs last (the oldest are forgotten). */
   private rememberSeq(jobId: string, seq: number): void {
+    const last = this.lastSeq.get(jobId) ?? 0;
     this.lastSeq.delete(jobId);
-    this.lastSeq.set(jobId, seq);
+    this.lastSeq.set(jobId, Math.max(last, seq));
     if (this.lastSeq.size > SEQ_MEMORY) this.lastSeq.delete(this.lastSeq.keys().next().value!);
   }
 

@@ -345,12 +345,12 @@ export class SqliteJobStore implements JobStore {
     const rows = this.sql(text)
       .raw(true)
       .all(...args) as unknown[][];
-    return rows.map((row) => ({ record: fromValues(row), rowid: rowidOf(row) }));
+    return rows.map(stored);
   }
 
   private storedRow(id: string): Stored | null {
     const row = this.sql(ROW_SQL).raw(true).get(id) as unknown[] | undefined;
-    return row ? { record: fromValues(row), rowid: rowidOf(row) } : null;
+    return row ? stored(row) : null;
   }
 
   /** Waiting-room counts (system jobs excluded): all users, and `owner`'s own. */
@@ -405,6 +405,10 @@ export class SqliteJobStore implements JobStore {
   private logChange(jobId: string, owner: string, by: Writer, kind: JobChange['kind']): void {
     this.sql(CHANGE_SQL).run(jobId, owner, by.node, kind, by.now);
   }
+}
+
+function stored(row: readonly unknown[]): Stored {
+  return { record: fromValues(row), rowid: rowidOf(row) };
 }
 
 /** +1 when a transition enters the waiting room (queued), -1 when it leaves it, else 0. */
