@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -87,6 +88,11 @@ describe(SqliteJobStore.name, () => {
       await old.close();
       const store = new SqliteJobStore(file);
       await store.init();
+      const reader = new Database(file, { readonly: true });
+      const indexes = reader.prepare("SELECT name FROM sqlite_master WHERE type = 'index'").all();
+      reader.close();
+      expect(indexes).not.toContainEqual({ name: 'jobs_node' });
+      expect(indexes).toContainEqual({ name: 'jobs_lease' });
       expect(await store.countWaiting()).toBe(2);
       await store.claim('m', 1, { ...by(), leaseMs: 30_000 });
       expect(await store.countWaiting()).toBe(1);

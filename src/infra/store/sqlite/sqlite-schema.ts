@@ -78,15 +78,16 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX job_changes_at ON job_changes (at);`,
   `ALTER TABLE jobs ADD COLUMN run INTEGER NOT NULL DEFAULT 0;
    DROP INDEX IF EXISTS jobs_running_lease;`,
-  // Fewer index writes per transition: leases (and a node's running jobs) are looked up through
-  // one index over running jobs, and the change feed is pruned by position.
+  // Fewer index writes per transition: leases are only looked up on running jobs, and the
+  // change feed is pruned by position.
   `DROP INDEX jobs_lease;
-   DROP INDEX jobs_node;
    CREATE INDEX jobs_lease ON jobs (leaseExpiresAt) WHERE state = 'running';
    DROP INDEX job_changes_at;`,
   // The waiting-room counts are kept by the adapter's own statements, in the same transaction:
-  // a trigger program costs about as much as the row write it follows.
-  `DROP TRIGGER jobs_waiting_insert;
+  // a trigger program costs about as much as the row write it follows. A node's running jobs are
+  // found through jobs_lease (an earlier build dropped jobs_node in migration 4 instead).
+  `DROP INDEX IF EXISTS jobs_node;
+   DROP TRIGGER jobs_waiting_insert;
    DROP TRIGGER jobs_waiting_enter;
    DROP TRIGGER jobs_waiting_leave;
    DROP TRIGGER jobs_waiting_delete;`,
