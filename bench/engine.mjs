@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startRedis } from './app-process.mjs';
-import { flag, option, reportRun } from './figures.mjs';
+import { flag, option, reportRun, word } from './figures.mjs';
 
 const require = createRequire(import.meta.url);
 const { createApp } = require('../dist/bootstrap.js');
@@ -138,8 +138,8 @@ function inFreshProcess(script, kind, extra = []) {
 }
 
 async function main() {
-  const kind = args[args.indexOf('--run') + 1];
-  if (args.includes('--run')) return runOne(kind);
+  const kind = word('run');
+  if (kind) return runOne(kind);
   console.log(
     `darkroom bench:engine — node ${process.version}, concurrency ${CONCURRENCY}, submit via ${HTTP ? 'HTTP' : 'JobsService'}, SQLite WAL`,
   );

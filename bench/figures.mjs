@@ -2,10 +2,16 @@
 
 const args = process.argv.slice(2);
 
+/** The word after `--name` on the command line, else undefined. */
+export const word = (name) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+
 /** The number after `--name` on the command line, else `fallback`. */
 export const option = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
+  const value = word(name);
+  return value === undefined ? fallback : Number(value);
 };
 
 /** Whether `--name` is on the command line. */

@@ -6,7 +6,7 @@
 //   node bench/peer/bullmq-engine.mjs --redis-port N [--run burst|steady] [--jobs 20000] [--concurrency 8] [--rate 2000] [--seconds 10]
 import { createRequire } from 'node:module';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { option, reportRun } from '../figures.mjs';
+import { option, reportRun, word } from '../figures.mjs';
 
 const require = createRequire(import.meta.url);
 const { Queue, Worker } = require('bullmq');
@@ -72,8 +72,7 @@ const steady = {
 };
 
 // `--run burst|steady`: that run only (bench:engine runs each in a fresh process); else both.
-const runArg = process.argv.indexOf('--run');
-const only = runArg >= 0 ? process.argv[runArg + 1] : undefined;
+const only = word('run');
 if (only !== 'steady') {
   console.log(`peer: BullMQ ${require('bullmq/package.json').version} on a local Redis without persistence, concurrency ${CONCURRENCY}`);
   const burstRun = await withQueue('bench-burst', burst);
