@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { SqliteDatabase } from './sqlite-database';
 
 describe('SqliteDatabase', () => {
@@ -70,8 +71,62 @@ describe('SqliteDatabase', () => {
     expect(count()).toBe(3);
   });
 
+  it('should open and migrate while another process holds the write lock mid-migration', async () => {
+    const file = join(dir, 'racing.sqlite');
+    const other = holdWriteLock(
+      file,
+      `CREATE TABLE component_versions (component TEXT PRIMARY KEY, version INTEGER NOT NULL);
+       CREATE TABLE a (x); INSERT INTO component_versions VALUES ('c', 1);`,
+      300,
+    );
+    await other.locked;
+    const racing = new SqliteDatabase(file);
+    racing.migrate('c', ['CREATE TABLE a (x)', 'CREATE TABLE b (y)']);
+    const version = racing.db.prepare('SELECT version FROM component_versions').get();
+    const tables = racing.db.prepare("SELECT name FROM sqlite_master WHERE name IN ('a', 'b')").all();
+    await racing.close();
+    await other.done;
+    expect(version).toEqual({ version: 2 });
+    expect(tables).toHaveLength(2);
+  });
+
+  it('should apply each migration once when another process migrates the same file at once', async () => {
+    const other = holdWriteLock(
+      database.file,
+      "CREATE TABLE a (x); INSERT INTO component_versions VALUES ('c', 1);",
+      300,
+    );
+    await other.locked;
+    database.migrate('c', ['CREATE TABLE a (x)', 'CREATE TABLE b (y)']);
+    await other.done;
+    const version = database.db.prepare("SELECT version FROM component_versions WHERE component = 'c'");
+    expect(version.get()).toEqual({ version: 2 });
+  });
+
   it('should reject writes queued on a closed connection', async () => {
     database.db.close();
     await expect(insert(1)).rejects.toThrow('the database is closed');
   });
 });
+
+/**
+ * Another process starting on `file`: a thread that opens it, runs `sql` in a write transaction
+ * and holds the lock for `holdMs` before it commits.
+ */
+function holdWriteLock(file: string, sql: string, holdMs: number) {
+  const source = `
+    const { parentPort, workerData: w } = require('node:worker_threads');
+    const db = new (require(w.driver))(w.file);
+    db.pragma('journal_mode = WAL');
+    db.exec('BEGIN IMMEDIATE');
+    db.exec(w.sql);
+    parentPort.postMessage('locked');
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, w.holdMs);
+    db.exec('COMMIT');
+    db.close();`;
+  const driver = require.resolve('better-sqlite3');
+  const worker = new Worker(source, { eval: true, workerData: { file, sql, holdMs, driver } });
+  const locked = new Promise<void>((resolve) => worker.once('message', () => resolve()));
+  const done = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  return { locked, done };
+}

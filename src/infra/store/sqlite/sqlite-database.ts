@@ -3,6 +3,11 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { SqliteCheckpointer } from './sqlite-checkpointer';
 
+/** How long opening and migrating wait for another process's lock (ms). */
+const OPEN_BUSY_MS = 10_000;
+/** How long a read waits for one; writes retry asynchronously instead (ms). */
+const RUN_BUSY_MS = 20;
+
 interface PendingWrite {
   run: () => unknown;
   resolve: (value: unknown) => void;
@@ -29,32 +34,46 @@ export class SqliteDatabase {
   constructor(readonly file: string) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file);
+    // Opening and migrating wait for a process that is doing the same (several may start at once).
+    this.db.pragma(`busy_timeout = ${OPEN_BUSY_MS}`);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('cache_size = -65536');
-    // Short: a write that finds another process's transaction retries asynchronously (flush).
-    this.db.pragma('busy_timeout = 20');
     this.db.exec(
       'CREATE TABLE IF NOT EXISTS component_versions (component TEXT PRIMARY KEY, version INTEGER NOT NULL)',
     );
+    // Short: a write that finds another process's transaction retries asynchronously (flush).
+    this.db.pragma(`busy_timeout = ${RUN_BUSY_MS}`);
     if (file !== ':memory:') {
       this.db.pragma('wal_autocheckpoint = 0');
       this.checkpointer = new SqliteCheckpointer(file);
     }
   }
 
-  /** Applies a component's ordered migrations; its version is the count applied. */
+  /**
+   * Applies a component's ordered migrations; its version is the count applied. Each step reads
+   * the version inside its own write transaction, so processes migrating one file at once apply
+   * every step exactly once.
+   */
   migrate(component: string, migrations: readonly string[]): void {
-    const row = this.prepared('SELECT version FROM component_versions WHERE component = ?').get(
-      component,
-    ) as { version: number } | undefined;
-    for (let v = row?.version ?? 0; v < migrations.length; v++) {
-      this.db.transaction(() => {
-        this.db.exec(migrations[v]);
-        this.prepared(
-          'INSERT OR REPLACE INTO component_versions (component, version) VALUES (?, ?)',
-        ).run(component, v + 1);
-      })();
+    const step = this.db.transaction((): boolean => {
+      const row = this.prepared('SELECT version FROM component_versions WHERE component = ?').get(
+        component,
+      ) as { version: number } | undefined;
+      const version = row?.version ?? 0;
+      if (version >= migrations.length) return false;
+      this.db.exec(migrations[version]);
+      this.prepared(
+        'INSERT OR REPLACE INTO component_versions (component, version) VALUES (?, ?)',
+      ).run(component, version + 1);
+      return true;
+    });
+    this.db.pragma(`busy_timeout = ${OPEN_BUSY_MS}`);
+    try {
+      let pending = true;
+      while (pending) pending = step.immediate();
+    } finally {
+      this.db.pragma(`busy_timeout = ${RUN_BUSY_MS}`);
     }
   }
 
