@@ -1,17 +1,58 @@
 import { Worker } from 'node:worker_threads';
 
+/** When and how hard the checkpointer works. */
+export interface CheckpointPolicy {
+  /** How often a PASSIVE checkpoint runs (ms). */
+  everyMs: number;
+  /**
+   * WAL frames (pages) above which the checkpoint also restarts the log. Under steady writes a
+   * PASSIVE checkpoint never catches up with the writer, and the log only restarts once it has.
+   */
+  restartFrames: number;
+}
+
+/** Every second; restart past 4,096 frames (16 MB of 4 KB pages). */
+export const DEFAULT_CHECKPOINTS: CheckpointPolicy = { everyMs: 1000, restartFrames: 4096 };
+
+/** Shared flags: [0] the checkpointer asks the writer to pause, [1] the writer paused. */
+const ASK = 0;
+const PAUSED = 1;
+
 /**
  * Runs WAL checkpoints on a connection of its own in a worker thread. SQLite's automatic
  * checkpoint runs inside whichever commit crosses the threshold, copying and fsyncing pages on
  * the event loop; a PASSIVE checkpoint from another thread never blocks the writer.
+ *
+ * But under writes that never pause, a PASSIVE checkpoint never catches up, and the log only
+ * restarts from its beginning once one has: the file would grow without bound. So once the log
+ * is past `restartFrames`, the thread asks this process's writer to pause (a shared flag the
+ * writer reads before each transaction; it then retries shortly, as when another process holds
+ * the lock) and runs a RESTART checkpoint, which also holds other processes' writers off while
+ * it copies the frames written since the PASSIVE one. The next write starts the log afresh.
  */
 const SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file);
 db.pragma('busy_timeout = 1000');
+const flags = new Int32Array(workerData.flags);
+const restart = () => {
+  Atomics.store(flags, ${ASK}, 1);
+  Atomics.wait(flags, ${PAUSED}, 0, 50); // no answer: the writer had nothing to write
+  try {
+    db.pragma('wal_checkpoint(RESTART)');
+  } finally {
+    Atomics.store(flags, ${PAUSED}, 0);
+    Atomics.store(flags, ${ASK}, 0);
+  }
+};
 const checkpoint = () => {
-  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch (err) { parentPort.postMessage(String(err)); }
+  try {
+    const [passive] = db.pragma('wal_checkpoint(PASSIVE)');
+    if (passive.log >= workerData.restartFrames) restart();
+  } catch (err) {
+    parentPort.postMessage(String(err));
+  }
 };
 const timer = setInterval(checkpoint, workerData.everyMs);
 parentPort.on('message', (msg) => {
@@ -25,11 +66,23 @@ parentPort.on('message', (msg) => {
 
 export class SqliteCheckpointer {
   private readonly worker: Worker;
+  private readonly flags = new Int32Array(new SharedArrayBuffer(8));
 
-  constructor(file: string, everyMs = 1000) {
+  constructor(file: string, policy: CheckpointPolicy = DEFAULT_CHECKPOINTS) {
     const driver = require.resolve('better-sqlite3');
-    this.worker = new Worker(SOURCE, { eval: true, workerData: { file, everyMs, driver } });
+    const workerData = { file, ...policy, driver, flags: this.flags.buffer };
+    this.worker = new Worker(SOURCE, { eval: true, workerData });
     this.worker.unref();
+  }
+
+  /**
+   * True while the checkpointer restarts the log: the writer must not begin a transaction now.
+   * Asking it also answers the checkpointer that the writer paused.
+   */
+  holdsWriter(): boolean {
+    if (Atomics.load(this.flags, ASK) === 0) return false;
+    if (Atomics.exchange(this.flags, PAUSED, 1) === 0) Atomics.notify(this.flags, PAUSED);
+    return true;
   }
 
   /** Runs a last checkpoint and ends the thread. */

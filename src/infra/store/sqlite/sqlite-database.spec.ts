@@ -1,9 +1,11 @@
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { SqliteDatabase } from './sqlite-database';
+
+const MB = 1024 * 1024;
 
 describe('SqliteDatabase', () => {
   let dir: string;
@@ -28,6 +30,13 @@ describe('SqliteDatabase', () => {
     const results = await Promise.allSettled([insert(1), insert(1), insert(2)]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(count()).toBe(2);
+  });
+
+  it('should commit a burst in slices of at most 512 writes, in order', async () => {
+    const batches: number[] = [];
+    database.beforeCommit(() => batches.push(count()));
+    await Promise.all(Array.from({ length: 1200 }, (_, n) => insert(n)));
+    expect(batches).toEqual([512, 1024, 1200]);
   });
 
   it('should wait for another process’s write lock, then commit', async () => {
@@ -101,6 +110,28 @@ describe('SqliteDatabase', () => {
     await other.done;
     const version = database.db.prepare("SELECT version FROM component_versions WHERE component = 'c'");
     expect(version.get()).toEqual({ version: 2 });
+  });
+
+  it('should stop the WAL file growing while writes never pause', async () => {
+    const file = join(dir, 'busy.sqlite');
+    const busy = new SqliteDatabase(file, { everyMs: 20, restartFrames: 64 });
+    busy.db.exec('CREATE TABLE blobs (b BLOB)');
+    const blob = Buffer.alloc(4096, 1);
+    const add = () => busy.write(() => busy.prepared('INSERT INTO blobs VALUES (?)').run(blob));
+    const count = () => (busy.db.prepare('SELECT COUNT(*) AS n FROM blobs').get() as { n: number }).n;
+    const writeFor = async (ms: number) => {
+      for (const until = Date.now() + ms; Date.now() < until; ) await Promise.all([add(), add()]);
+    };
+    await new Promise((r) => setTimeout(r, 500)); // the checkpointer's thread starts
+    await writeFor(300);
+    const [walBefore, rowsBefore] = [statSync(`${file}-wal`).size, count()];
+    await writeFor(1000);
+    const [walAfter, rowsAfter] = [statSync(`${file}-wal`).size, count()];
+    await busy.close();
+    const written = (rowsAfter - rowsBefore) * 4096;
+    expect(written).toBeGreaterThan(10 * MB);
+    // A log that never restarts grows by more than what was written (pages of the table too).
+    expect(walAfter - walBefore).toBeLessThan(written / 4);
   });
 
   it('should reject writes queued on a closed connection', async () => {

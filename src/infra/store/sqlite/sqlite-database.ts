@@ -1,12 +1,16 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { SqliteCheckpointer } from './sqlite-checkpointer';
+import { CheckpointPolicy, DEFAULT_CHECKPOINTS, SqliteCheckpointer } from './sqlite-checkpointer';
 
 /** How long opening and migrating wait for another process's lock (ms). */
 const OPEN_BUSY_MS = 10_000;
 /** How long a read waits for one; writes retry asynchronously instead (ms). */
 const RUN_BUSY_MS = 20;
+/** Writes per transaction at most: a burst of 20,000 submissions commits in slices. */
+const MAX_BATCH = 512;
+/** The size a restarted WAL file is cut back to (bytes). */
+const WAL_LIMIT_BYTES = 64 * 1024 * 1024;
 
 interface PendingWrite {
   run: () => unknown;
@@ -31,7 +35,10 @@ export class SqliteDatabase {
   private checkpointer?: SqliteCheckpointer;
   private readonly commitHooks: (() => void)[] = [];
 
-  constructor(readonly file: string) {
+  constructor(
+    readonly file: string,
+    checkpoints: CheckpointPolicy = DEFAULT_CHECKPOINTS,
+  ) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file);
     // Opening and migrating wait for a process that is doing the same (several may start at once).
@@ -46,7 +53,9 @@ export class SqliteDatabase {
     this.db.pragma(`busy_timeout = ${RUN_BUSY_MS}`);
     if (file !== ':memory:') {
       this.db.pragma('wal_autocheckpoint = 0');
-      this.checkpointer = new SqliteCheckpointer(file);
+      // A log that grew in a burst is cut back to this size when it restarts.
+      this.db.pragma(`journal_size_limit = ${WAL_LIMIT_BYTES}`);
+      this.checkpointer = new SqliteCheckpointer(file, checkpoints);
     }
   }
 
@@ -101,14 +110,18 @@ export class SqliteDatabase {
   }
 
   /**
-   * Runs the queued writes in one transaction. When another process holds the write lock,
-   * tries again shortly instead of blocking the event loop (busy_timeout stays for reads).
+   * Runs the queued writes in one transaction, at most MAX_BATCH of them (the rest in the next
+   * turn, so a burst neither blocks the event loop nor grows the log in one piece). When another
+   * process holds the write lock, or
+   * the checkpointer restarts the log, tries again shortly instead of blocking the event loop
+   * (busy_timeout stays for reads).
    * It never throws (it runs from timers): any other failure rejects the batch's writes, and a
    * closed database rejects whatever is still queued.
    */
   private flush(): void {
     if (this.pending.length === 0) return;
     if (!this.db.open) return this.rejectPending(new Error('the database is closed'));
+    if (this.checkpointer?.holdsWriter()) return this.retryLater();
     let began: boolean;
     try {
       began = this.begin();
@@ -117,8 +130,12 @@ export class SqliteDatabase {
     }
     if (!began) return this.retryLater();
     this.busyDelay = 0;
-    const batch = this.pending;
-    this.pending = [];
+    this.commit(this.pending.splice(0, MAX_BATCH));
+    if (this.pending.length > 0) setImmediate(() => this.flush());
+  }
+
+  /** Runs a batch in the begun transaction and commits it; settles each write's promise. */
+  private commit(batch: PendingWrite[]): void {
     const results = batch.map((w) => this.runOne(w));
     try {
       this.commitHooks.forEach((hook) => hook());
