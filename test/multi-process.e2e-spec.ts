@@ -29,9 +29,15 @@ describe('Several processes on one data directory (e2e)', () => {
   let a: ServerProcess;
   let b: ServerProcess;
 
+  // Both start at once on the empty directory: each waits for the other's schema migration.
   beforeAll(async () => {
-    a = await ServerProcess.start({ ...env, NODE_ID: 'proc-a' });
-    b = await ServerProcess.start({ ...env, NODE_ID: 'proc-b' });
+    const started = await Promise.allSettled([
+      ServerProcess.start({ ...env, NODE_ID: 'proc-a' }),
+      ServerProcess.start({ ...env, NODE_ID: 'proc-b' }),
+    ]);
+    [a, b] = started.map((s) => (s.status === 'fulfilled' ? s.value : undefined!));
+    const failed = started.find((s) => s.status === 'rejected');
+    if (failed) throw failed.reason; // afterAll stops the one that did start
   });
 
   afterAll(async () => {
