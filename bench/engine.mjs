@@ -6,7 +6,7 @@
 // `redis-server` is installed).
 // --http submits the burst over real HTTP (64 in flight, client in this process) instead of calling the service.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -125,11 +125,33 @@ async function runOne(kind) {
   const engine = await startEngine();
   const lag = monitorEventLoopDelay({ resolution: 10 });
   lag.enable();
+  const wal = walWatch(engine.dataDir);
   const result = await run(engine);
   lag.disable();
   reportRun(name, result, lag);
+  console.log(`${''.padEnd(28)} largest WAL file ${(wal.stop() / 2 ** 20).toFixed(1)} MB`);
   await engine.app.close();
   rmSync(engine.dataDir, { recursive: true, force: true });
+}
+
+/** Samples the size of the SQLite log file (it must stay bounded under load); stop() → bytes. */
+function walWatch(dataDir) {
+  let largest = 0;
+  const sample = () => {
+    try {
+      largest = Math.max(largest, statSync(join(dataDir, 'darkroom.sqlite-wal')).size);
+    } catch {
+      // not there yet
+    }
+  };
+  const timer = setInterval(sample, 50);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      sample();
+      return largest;
+    },
+  };
 }
 
 /** Each run in a fresh process (as the peer's), so no run inherits another's heap. */
