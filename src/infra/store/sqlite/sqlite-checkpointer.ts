@@ -34,7 +34,9 @@ const SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file);
-db.pragma('busy_timeout = 1000');
+// How long a RESTART waits for other processes' writers and readers: this process's writer
+// pauses meanwhile. Past it, the checkpoint gives up and the next one tries again.
+db.pragma('busy_timeout = 100');
 const flags = new Int32Array(workerData.flags);
 const restart = () => {
   Atomics.store(flags, ${ASK}, 1);
