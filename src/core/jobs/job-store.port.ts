@@ -181,7 +181,10 @@ export interface JobStore {
   changes(after: number, limit: number, exceptNode?: string): Promise<JobChange[]>;
   /** The newest position of the change feed (where a new reader starts). */
   feedHead(): Promise<number>;
-  /** Drops feed entries older than `before` (epoch ms). */
+  /**
+   * Drops feed entries older than `before` (epoch ms). A store may keep its newest entry (it
+   * holds the feed's position); positions keep rising after any prune.
+   */
   pruneChanges(before: number): Promise<void>;
   /**
    * Optional pushed feed (MongoDB: a change stream). Calls `onChanges` with every change after

@@ -18,6 +18,13 @@ import { MIGRATIONS } from './sqlite-schema';
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
+/** A directory removed after the suite. */
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'darkroom-sqlite-'));
+  dirs.push(dir);
+  return dir;
+}
+
 /** Two stores on one database file, each with its own connection: two processes. */
 async function pair(): Promise<[SqliteJobStore, SqliteJobStore]> {
   const dir = mkdtempSync(join(tmpdir(), 'darkroom-sqlite-'));
@@ -72,6 +79,40 @@ describe(SqliteJobStore.name, () => {
       const nodes = (await store.changes(head, 100, NODE)).map((c) => c.node);
       expect(nodes).toEqual(['n9', NODE]);
       expect((await store.changes(head, 100)).map((c) => c.node)).toEqual([NODE, 'n9', NODE]);
+      await store.close();
+    });
+  });
+
+  describe('migration to feed positions without AUTOINCREMENT', () => {
+    const schema5 = (file: string) => {
+      const old = new SqliteDatabase(file);
+      old.migrate('jobs', MIGRATIONS.slice(0, 5));
+      const change = "INSERT INTO job_changes (jobId, owner, node, kind, at) VALUES (?, 'u', 'n', 'state', ?)";
+      for (let i = 1; i <= 42; i++) old.prepared(change).run(`job-${i}`, i);
+      return old;
+    };
+
+    it('should keep the entries, and count on from the last one', async () => {
+      const file = join(tempDir(), 'jobs.sqlite');
+      await schema5(file).close();
+      const store = new SqliteJobStore(file);
+      await store.init();
+      expect(await store.changes(40, 10)).toMatchObject([{ position: 41 }, { position: 42 }]);
+      const job = await put(store);
+      expect(await store.changes(42, 10)).toMatchObject([{ position: 43, jobId: job.id }]);
+      await store.close();
+    });
+
+    it('should keep the position an emptied feed had reached', async () => {
+      const file = join(tempDir(), 'jobs.sqlite');
+      const old = schema5(file);
+      old.db.exec('DELETE FROM job_changes');
+      await old.close();
+      const store = new SqliteJobStore(file);
+      await store.init();
+      expect(await store.feedHead()).toBe(42);
+      const job = await put(store);
+      expect(await store.changes(42, 10)).toMatchObject([{ position: 43, jobId: job.id }]);
       await store.close();
     });
   });

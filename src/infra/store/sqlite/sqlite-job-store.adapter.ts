@@ -48,11 +48,14 @@ const RENEW_SQL =
 const WAITING_SQL =
   `SELECT (SELECT n FROM job_waiting WHERE owner = '') AS total, ` +
   `(SELECT n FROM job_waiting WHERE owner = ?) AS mine`;
-/** Positions rise with time: everything before the first change at or after `before` goes. */
+/**
+ * Positions rise with time: everything before the first change at or after `before` goes, but
+ * the newest entry stays (the next position counts on from the largest one in the table).
+ */
 const PRUNE_SQL =
   'DELETE FROM job_changes WHERE position < COALESCE(' +
   '(SELECT position FROM job_changes WHERE at >= ? ORDER BY position LIMIT 1), ' +
-  '(SELECT MAX(position) + 1 FROM job_changes))';
+  '(SELECT MAX(position) FROM job_changes))';
 /** The waiting-room counts: the owner's row (made on first use) and the total row (''). */
 const COUNT_SQL =
   `INSERT INTO job_waiting (owner, n) VALUES (?, ?), ('', ?) ` +

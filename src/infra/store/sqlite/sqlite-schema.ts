@@ -91,6 +91,23 @@ export const MIGRATIONS: readonly string[] = [
    DROP TRIGGER jobs_waiting_enter;
    DROP TRIGGER jobs_waiting_leave;
    DROP TRIGGER jobs_waiting_delete;`,
+  // Feed positions without AUTOINCREMENT (its sqlite_sequence row was one more page written per
+  // commit): pruning keeps the newest entry, so the next position still counts on from it. An
+  // empty feed keeps its place with an entry of no job at the position it had reached.
+  `CREATE TABLE job_changes_next (
+     position INTEGER PRIMARY KEY,
+     jobId TEXT NOT NULL,
+     owner TEXT NOT NULL,
+     node TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     at INTEGER NOT NULL
+   );
+   INSERT INTO job_changes_next SELECT position, jobId, owner, node, kind, at FROM job_changes;
+   INSERT INTO job_changes_next (position, jobId, owner, node, kind, at)
+     SELECT seq, '', '', '', 'state', 0 FROM sqlite_sequence
+     WHERE name = 'job_changes' AND NOT EXISTS (SELECT 1 FROM job_changes);
+   DROP TABLE job_changes;
+   ALTER TABLE job_changes_next RENAME TO job_changes;`,
 ];
 
 export const JSON_COLUMNS = ['payload', 'error', 'result', 'messages', 'history'] as const;
