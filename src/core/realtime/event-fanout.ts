@@ -3,6 +3,7 @@ import { JobEvent, JobEvents, JobProgressEvent, JobRecordEvent } from '../jobs/j
 import { JobViewMapper } from '../jobs/job-view';
 import { JobEventName, OutboundEvent } from './outbound-event';
 import { ProgressCoalescer } from './progress-coalescer';
+import { SeqMemory } from './seq-memory';
 
 /** Receives outbound job events, in `seq` order per job. */
 export type OutboundListener = (event: OutboundEvent) => void;
@@ -15,8 +16,8 @@ const OBSERVER: AudienceProbe = () => false;
 
 /** At most 10 `job:progress` per second per job (API.md). */
 export const PROGRESS_INTERVAL_MS = 100;
-/** How many jobs' last delivered `seq` are remembered to drop late progress. */
-const SEQ_MEMORY = 20_000;
+/** How many jobs' last delivered `seq` are remembered to drop late progress (per generation). */
+const SEQ_MEMORY = 10_000;
 
 const RECORD_EVENT_NAMES: Record<JobRecordEvent['kind'], JobEventName> = {
   snapshot: 'job:snapshot',
@@ -37,7 +38,7 @@ export class EventFanout implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(EventFanout.name);
   private readonly listeners = new Map<OutboundListener, AudienceProbe>();
   private readonly jobListeners = new Map<string, Set<OutboundListener>>();
-  private readonly lastSeq = new Map<string, number>();
+  private readonly lastSeq = new SeqMemory(SEQ_MEMORY);
   /** Holds the engine's own (fresh, immutable) progress events; only the ones let through are built. */
   private readonly coalescer = new ProgressCoalescer<JobProgressEvent>(
     PROGRESS_INTERVAL_MS,
@@ -88,7 +89,7 @@ export class EventFanout implements OnModuleInit, OnApplicationShutdown {
   accept(event: JobEvent): void {
     switch (event.kind) {
       case 'progress':
-        if (event.seq > (this.lastSeq.get(event.jobId) ?? 0) && this.hasAudience(event.jobId)) {
+        if (event.seq > this.lastSeq.get(event.jobId) && this.hasAudience(event.jobId)) {
           this.coalescer.push(event.jobId, event);
         }
         return;
@@ -101,7 +102,7 @@ export class EventFanout implements OnModuleInit, OnApplicationShutdown {
       case 'cancelled':
         this.coalescer.discard(event.job.id);
         if (this.hasAudience(event.job.id)) return this.deliver(this.recordEvent(event));
-        return this.rememberSeq(event.job.id, event.job.seq);
+        return this.lastSeq.remember(event.job.id, event.job.seq);
     }
   }
 
@@ -117,20 +118,12 @@ export class EventFanout implements OnModuleInit, OnApplicationShutdown {
   }
 
   private deliver(event: OutboundEvent): void {
-    const last = this.lastSeq.get(event.jobId) ?? 0;
+    const last = this.lastSeq.get(event.jobId);
     if (event.name === 'job:progress' && event.seq <= last) return;
-    this.rememberSeq(event.jobId, event.seq);
+    this.lastSeq.remember(event.jobId, event.seq);
     for (const listener of this.listeners.keys()) this.call(listener, event);
     const watchers = this.jobListeners.get(event.jobId);
     if (watchers) for (const listener of [...watchers]) this.call(listener, event);
-  }
-
-  /** Keeps the highest seq a job has passed, most recent jobs last (the oldest are forgotten). */
-  private rememberSeq(jobId: string, seq: number): void {
-    const last = this.lastSeq.get(jobId) ?? 0;
-    this.lastSeq.delete(jobId);
-    this.lastSeq.set(jobId, Math.max(last, seq));
-    if (this.lastSeq.size > SEQ_MEMORY) this.lastSeq.delete(this.lastSeq.keys().next().value!);
   }
 
   private call(listener: OutboundListener, event: OutboundEvent): void {
