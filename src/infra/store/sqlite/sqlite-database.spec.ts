@@ -99,6 +99,16 @@ describe('SqliteDatabase', () => {
     expect(tables).toHaveLength(2);
   });
 
+  it('should turn a new file to WAL while another process writes to it in rollback mode', async () => {
+    const file = join(dir, 'fresh.sqlite');
+    const other = holdWriteLock(file, 'CREATE TABLE first (x)', 300, 'DELETE');
+    await other.locked;
+    const opened = new SqliteDatabase(file);
+    await other.done;
+    expect(opened.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    await opened.close();
+  });
+
   it('should apply each migration once when another process migrates the same file at once', async () => {
     const other = holdWriteLock(
       database.file,
@@ -141,14 +151,14 @@ describe('SqliteDatabase', () => {
 });
 
 /**
- * Another process starting on `file`: a thread that opens it, runs `sql` in a write transaction
- * and holds the lock for `holdMs` before it commits.
+ * Another process starting on `file`: a thread that opens it (in `journal` mode), runs `sql` in
+ * a write transaction and holds the lock for `holdMs` before it commits.
  */
-function holdWriteLock(file: string, sql: string, holdMs: number) {
+function holdWriteLock(file: string, sql: string, holdMs: number, journal = 'WAL') {
   const source = `
     const { parentPort, workerData: w } = require('node:worker_threads');
     const db = new (require(w.driver))(w.file);
-    db.pragma('journal_mode = WAL');
+    db.pragma('journal_mode = ' + w.journal);
     db.exec('BEGIN IMMEDIATE');
     db.exec(w.sql);
     parentPort.postMessage('locked');
@@ -156,7 +166,8 @@ function holdWriteLock(file: string, sql: string, holdMs: number) {
     db.exec('COMMIT');
     db.close();`;
   const driver = require.resolve('better-sqlite3');
-  const worker = new Worker(source, { eval: true, workerData: { file, sql, holdMs, driver } });
+  const workerData = { file, sql, holdMs, driver, journal };
+  const worker = new Worker(source, { eval: true, workerData });
   const locked = new Promise<void>((resolve) => worker.once('message', () => resolve()));
   const done = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   return { locked, done };

@@ -12,6 +12,28 @@ const MAX_BATCH = 512;
 /** The size a restarted WAL file is cut back to (bytes). */
 const WAL_LIMIT_BYTES = 64 * 1024 * 1024;
 
+/** SQLITE_BUSY and its variants: another connection holds a lock. */
+function isBusy(err: unknown): boolean {
+  return String((err as { code?: string }).code).startsWith('SQLITE_BUSY');
+}
+
+/**
+ * Runs `step` again, for up to OPEN_BUSY_MS, while it fails on a lock SQLite will not wait for:
+ * when two processes turn a new file to WAL at once, one of them would deadlock waiting, so
+ * SQLite answers it SQLITE_BUSY at once instead of calling the busy handler.
+ */
+function whileLocked<T>(step: () => T): T {
+  const until = Date.now() + OPEN_BUSY_MS;
+  for (;;) {
+    try {
+      return step();
+    } catch (err) {
+      if (!isBusy(err) || Date.now() > until) throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10); // opening is synchronous
+    }
+  }
+}
+
 interface PendingWrite {
   run: () => unknown;
   resolve: (value: unknown) => void;
@@ -43,7 +65,7 @@ export class SqliteDatabase {
     this.db = new Database(file);
     // Opening and migrating wait for a process that is doing the same (several may start at once).
     this.db.pragma(`busy_timeout = ${OPEN_BUSY_MS}`);
-    this.db.pragma('journal_mode = WAL');
+    whileLocked(() => this.db.pragma('journal_mode = WAL'));
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('cache_size = -65536');
     this.db.exec(
@@ -182,7 +204,7 @@ export class SqliteDatabase {
       this.prepared('BEGIN IMMEDIATE').run();
       return true;
     } catch (err) {
-      if (!String((err as { code?: string }).code).startsWith('SQLITE_BUSY')) throw err;
+      if (!isBusy(err)) throw err;
       return false;
     }
   }
