@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { Worker } from 'node:worker_threads';
 
 /** When and how hard the checkpointer works. */
@@ -77,14 +78,31 @@ parentPort.on('message', (msg) => {
 `;
 
 export class SqliteCheckpointer {
+  private readonly logger = new Logger(SqliteCheckpointer.name);
   private readonly worker: Worker;
   private readonly flags = new Int32Array(new SharedArrayBuffer(8));
+  private readonly exited: Promise<void>;
+  private stopping = false;
 
-  constructor(file: string, policy: CheckpointPolicy = DEFAULT_CHECKPOINTS) {
+  /** `onDead` runs if the thread ends before stop(): the log is then no longer checkpointed. */
+  constructor(
+    file: string,
+    policy: CheckpointPolicy = DEFAULT_CHECKPOINTS,
+    onDead: () => void = () => undefined,
+  ) {
     const driver = require.resolve('better-sqlite3');
     const workerData = { file, ...policy, driver, flags: this.flags.buffer };
     this.worker = new Worker(SOURCE, { eval: true, workerData });
     this.worker.unref();
+    this.worker.on('message', (failure: string) => this.logger.warn(`checkpoint: ${failure}`));
+    this.worker.on('error', (err) => this.logger.error(`checkpoint thread failed: ${err.message}`));
+    this.exited = new Promise((resolve) =>
+      this.worker.once('exit', () => {
+        Atomics.store(this.flags, ASK, 0); // a thread that died mid-restart holds no writer
+        if (!this.stopping) onDead();
+        resolve();
+      }),
+    );
   }
 
   /**
@@ -97,11 +115,11 @@ export class SqliteCheckpointer {
     return true;
   }
 
-  /** Runs a last checkpoint and ends the thread. */
+  /** Runs a last checkpoint and ends the thread (at once if it already ended). */
   async stop(): Promise<void> {
-    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    this.stopping = true;
     this.worker.ref();
     this.worker.postMessage('stop');
-    await exited;
+    await this.exited;
   }
 }

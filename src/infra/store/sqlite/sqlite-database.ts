@@ -77,7 +77,9 @@ export class SqliteDatabase {
       this.db.pragma('wal_autocheckpoint = 0');
       // A log that grew in a burst is cut back to this size when it restarts.
       this.db.pragma(`journal_size_limit = ${WAL_LIMIT_BYTES}`);
-      this.checkpointer = new SqliteCheckpointer(file, checkpoints);
+      // Without its thread, SQLite checkpoints in the committing write, as by default.
+      const fallBack = () => this.db.open && this.db.pragma('wal_autocheckpoint = 1000');
+      this.checkpointer = new SqliteCheckpointer(file, checkpoints, fallBack);
     }
   }
 
