@@ -92,7 +92,9 @@ describe('SqliteDatabase', () => {
     const racing = new SqliteDatabase(file);
     racing.migrate('c', ['CREATE TABLE a (x)', 'CREATE TABLE b (y)']);
     const version = racing.db.prepare('SELECT version FROM component_versions').get();
-    const tables = racing.db.prepare("SELECT name FROM sqlite_master WHERE name IN ('a', 'b')").all();
+    const tables = racing.db
+      .prepare("SELECT name FROM sqlite_master WHERE name IN ('a', 'b')")
+      .all();
     await racing.close();
     await other.done;
     expect(version).toEqual({ version: 2 });
@@ -118,7 +120,9 @@ describe('SqliteDatabase', () => {
     await other.locked;
     database.migrate('c', ['CREATE TABLE a (x)', 'CREATE TABLE b (y)']);
     await other.done;
-    const version = database.db.prepare("SELECT version FROM component_versions WHERE component = 'c'");
+    const version = database.db.prepare(
+      "SELECT version FROM component_versions WHERE component = 'c'",
+    );
     expect(version.get()).toEqual({ version: 2 });
   });
 
@@ -128,9 +132,10 @@ describe('SqliteDatabase', () => {
     busy.db.exec('CREATE TABLE blobs (b BLOB)');
     const blob = Buffer.alloc(4096, 1);
     const add = () => busy.write(() => busy.prepared('INSERT INTO blobs VALUES (?)').run(blob));
-    const count = () => (busy.db.prepare('SELECT COUNT(*) AS n FROM blobs').get() as { n: number }).n;
+    const count = () =>
+      (busy.db.prepare('SELECT COUNT(*) AS n FROM blobs').get() as { n: number }).n;
     const writeFor = async (ms: number) => {
-      for (const until = Date.now() + ms; Date.now() < until; ) await Promise.all([add(), add()]);
+      for (const until = Date.now() + ms; Date.now() < until;) await Promise.all([add(), add()]);
     };
     await new Promise((r) => setTimeout(r, 500)); // the checkpointer's thread starts
     await writeFor(300);

@@ -87,7 +87,8 @@ describe(SqliteJobStore.name, () => {
     const schema5 = (file: string) => {
       const old = new SqliteDatabase(file);
       old.migrate('jobs', MIGRATIONS.slice(0, 5));
-      const change = "INSERT INTO job_changes (jobId, owner, node, kind, at) VALUES (?, 'u', 'n', 'state', ?)";
+      const change =
+        "INSERT INTO job_changes (jobId, owner, node, kind, at) VALUES (?, 'u', 'n', 'state', ?)";
       for (let i = 1; i <= 42; i++) old.prepared(change).run(`job-${i}`, i);
       return old;
     };
