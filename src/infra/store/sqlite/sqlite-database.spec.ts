@@ -52,6 +52,20 @@ describe('SqliteDatabase', () => {
     expect(count()).toBe(1);
   });
 
+  it('should commit the writes still waiting for another process’s lock before it closes', async () => {
+    const other = new Database(database.file);
+    other.exec('BEGIN IMMEDIATE');
+    const write = insert(8);
+    await new Promise((r) => setTimeout(r, 30));
+    const closed = database.close();
+    setTimeout(() => other.exec('COMMIT'), 100);
+    await expect(write).resolves.toBeDefined();
+    await closed;
+    const rows = other.prepare('SELECT n FROM t').all();
+    other.close();
+    expect(rows).toEqual([{ n: 8 }]);
+  });
+
   it('should reject the writes, not throw from its timer, when BEGIN fails otherwise', async () => {
     const prepared = database.prepared.bind(database);
     const spy = jest.spyOn(database, 'prepared').mockImplementation((sql: string) => {

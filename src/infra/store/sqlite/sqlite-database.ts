@@ -220,6 +220,15 @@ export class SqliteDatabase {
     }
   }
 
+  /** Resolves once no write is queued any more (waiting OPEN_BUSY_MS at most). */
+  private async drained(): Promise<void> {
+    if (!this.flushing) this.flush();
+    const until = Date.now() + OPEN_BUSY_MS;
+    while ((this.pending.length > 0 || this.flushing) && Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
   /** A cached prepared statement. */
   prepared(sql: string): Database.Statement {
     let stmt = this.statements.get(sql);
@@ -230,8 +239,9 @@ export class SqliteDatabase {
     return stmt;
   }
 
+  /** Commits what is still queued (waiting out another process's lock), then closes. */
   async close(): Promise<void> {
-    this.flush();
+    await this.drained();
     await this.checkpointer?.stop();
     this.checkpointer = undefined;
     if (this.db.open) this.db.close();
