@@ -163,6 +163,13 @@ describe('SqliteDatabase', () => {
     expect(walAfter - walBefore).toBeLessThan(written / 4);
   });
 
+  it('should refuse a file whose schema is newer than the build knows', () => {
+    database.migrate('c', ['CREATE TABLE a (x)', 'CREATE TABLE b (y)']);
+    expect(() => database.migrate('c', ['CREATE TABLE a (x)'])).toThrow(
+      'was written by a newer Darkroom (c schema 2, this build knows 1)',
+    );
+  });
+
   it('should reject writes queued on a closed connection', async () => {
     database.db.close();
     await expect(insert(1)).rejects.toThrow('the database is closed');

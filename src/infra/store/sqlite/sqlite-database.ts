@@ -86,7 +86,8 @@ export class SqliteDatabase {
   /**
    * Applies a component's ordered migrations; its version is the count applied. Each step reads
    * the version inside its own write transaction, so processes migrating one file at once apply
-   * every step exactly once.
+   * every step exactly once. A file of a newer schema is refused: an older build would write
+   * it by rules that no longer hold.
    */
   migrate(component: string, migrations: readonly string[]): void {
     const step = this.db.transaction((): boolean => {
@@ -94,7 +95,13 @@ export class SqliteDatabase {
         component,
       ) as { version: number } | undefined;
       const version = row?.version ?? 0;
-      if (version >= migrations.length) return false;
+      if (version > migrations.length) {
+        throw new Error(
+          `${this.file} was written by a newer Darkroom (${component} schema ${version}, this ` +
+            `build knows ${migrations.length}): run that version or a later one`,
+        );
+      }
+      if (version === migrations.length) return false;
       this.db.exec(migrations[version]);
       this.prepared(
         'INSERT OR REPLACE INTO component_versions (component, version) VALUES (?, ?)',
@@ -145,7 +152,7 @@ export class SqliteDatabase {
   private flush(): void {
     if (this.pending.length === 0) return;
     if (!this.db.open) return this.rejectPending(new Error('the database is closed'));
-    if (this.checkpointer?.holdsWriter()) return this.retryLater();
+    if (this.checkpointer?.holdsWriter()) return this.retryLater(1); // a pause of a few ms
     let began: boolean;
     try {
       began = this.begin();
@@ -176,13 +183,14 @@ export class SqliteDatabase {
     });
   }
 
-  private retryLater(): void {
+  /** Flushes again after `delayMs`, by default backing off (1, 2, 4, then 8 ms). */
+  private retryLater(delayMs?: number): void {
     this.flushing = true;
     this.busyDelay = Math.min(this.busyDelay * 2 || 1, 8);
     setTimeout(() => {
       this.flushing = false;
       this.flush();
-    }, this.busyDelay);
+    }, delayMs ?? this.busyDelay);
   }
 
   private rejectPending(err: unknown): void {
