@@ -16,8 +16,8 @@ const OBSERVER: AudienceProbe = () => false;
 
 /** At most 10 `job:progress` per second per job (API.md). */
 export const PROGRESS_INTERVAL_MS = 100;
-/** How many jobs' last delivered `seq` are remembered to drop late progress (per generation). */
-const SEQ_MEMORY = 10_000;
+/** How many jobs' last delivered `seq` are remembered at least to drop late progress. */
+const SEQ_MEMORY = 20_000;
 
 const RECORD_EVENT_NAMES: Record<JobRecordEvent['kind'], JobEventName> = {
   snapshot: 'job:snapshot',

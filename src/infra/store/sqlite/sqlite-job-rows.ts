@@ -57,8 +57,8 @@ const RECORD_SHAPE: Row = Object.fromEntries(RECORD_COLUMNS.map((c) => [c, null]
 
 /**
  * A record from a raw row selected with RECORD_SELECT. It is filled into a copy of
- * RECORD_SHAPE: built key by key from `{}`, an object of this many fields ends in V8's
- * dictionary mode, and every later read or spread of it costs several times more.
+ * RECORD_SHAPE: filled by computed keys from `{}`, the record ended in V8's dictionary mode
+ * (measured), and every later read or spread of it cost several times more.
  */
 export function fromValues(values: readonly unknown[]): JobRecord {
   const out: Row = { ...RECORD_SHAPE };
