@@ -1,6 +1,15 @@
 import { Logger } from '@nestjs/common';
 import { Worker } from 'node:worker_threads';
 
+/** `Atomics.waitAsync` (Node 16+), not yet in TypeScript's ES2022 library. */
+interface AtomicsWithWaitAsync {
+  waitAsync(
+    array: Int32Array,
+    index: number,
+    value: number,
+  ): { async: false; value: string } | { async: true; value: Promise<string> };
+}
+
 /** When and how hard the checkpointer works. */
 export interface CheckpointPolicy {
   /** How often a PASSIVE checkpoint runs (ms). */
@@ -60,6 +69,7 @@ const restart = () => {
   } finally {
     Atomics.store(flags, ${PAUSED}, 0);
     Atomics.store(flags, ${ASK}, 0);
+    Atomics.notify(flags, ${ASK}); // the writer waits for this (SqliteCheckpointer.released)
   }
 };
 const passive = () => db.pragma('wal_checkpoint(PASSIVE)')[0];
@@ -109,6 +119,7 @@ export class SqliteCheckpointer {
     this.exited = new Promise((resolve) =>
       this.worker.once('exit', () => {
         Atomics.store(this.flags, ASK, 0); // a thread that died mid-restart holds no writer
+        Atomics.notify(this.flags, ASK);
         if (!this.stopping) onDead();
         resolve();
       }),
@@ -123,6 +134,15 @@ export class SqliteCheckpointer {
     if (Atomics.load(this.flags, ASK) === 0) return false;
     if (Atomics.exchange(this.flags, PAUSED, 1) === 0) Atomics.notify(this.flags, PAUSED);
     return true;
+  }
+
+  /**
+   * Resolves once the writer may go on (at once when it is not held). It waits on the shared
+   * flag itself, not on a timer: the writer resumes the moment the restart ends.
+   */
+  released(): Promise<void> {
+    const wait = (Atomics as unknown as AtomicsWithWaitAsync).waitAsync(this.flags, ASK, 1);
+    return wait.async ? wait.value.then(() => undefined) : Promise.resolve();
   }
 
   /** Runs a last checkpoint and ends the thread (at once if it already ended). */

@@ -170,6 +170,26 @@ describe('SqliteDatabase', () => {
     );
   });
 
+  it('should resume writing the moment a log restart ends, on no timer of its own', async () => {
+    const file = join(dir, 'frozen-clock.sqlite');
+    const busy = new SqliteDatabase(file, { everyMs: 20, restartFrames: 64 });
+    busy.db.exec('CREATE TABLE blobs (b BLOB)');
+    await new Promise((r) => setTimeout(r, 300)); // the checkpointer's thread starts
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
+    try {
+      const blob = Buffer.alloc(4096, 1);
+      let largest = 0;
+      for (let i = 1; i <= 20_000; i++) {
+        await busy.write(() => busy.prepared('INSERT INTO blobs VALUES (?)').run(blob));
+        if (i % 500 === 0) largest = Math.max(largest, statSync(`${file}-wal`).size);
+      }
+      expect(largest).toBeLessThan(60 * MB); // 80 MB written: the log did restart meanwhile
+    } finally {
+      jest.useRealTimers();
+      await busy.close();
+    }
+  }, 20_000);
+
   it('should reject writes queued on a closed connection', async () => {
     database.db.close();
     await expect(insert(1)).rejects.toThrow('the database is closed');

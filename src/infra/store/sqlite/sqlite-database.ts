@@ -152,7 +152,7 @@ export class SqliteDatabase {
   private flush(): void {
     if (this.pending.length === 0) return;
     if (!this.db.open) return this.rejectPending(new Error('the database is closed'));
-    if (this.checkpointer?.holdsWriter()) return this.retryLater(1); // a pause of a few ms
+    if (this.checkpointer?.holdsWriter()) return this.flushWhenReleased(this.checkpointer);
     let began: boolean;
     try {
       began = this.begin();
@@ -183,14 +183,23 @@ export class SqliteDatabase {
     });
   }
 
-  /** Flushes again after `delayMs`, by default backing off (1, 2, 4, then 8 ms). */
-  private retryLater(delayMs?: number): void {
+  /** Flushes again shortly, backing off (1, 2, 4, then 8 ms). */
+  private retryLater(): void {
     this.flushing = true;
     this.busyDelay = Math.min(this.busyDelay * 2 || 1, 8);
     setTimeout(() => {
       this.flushing = false;
       this.flush();
-    }, delayMs ?? this.busyDelay);
+    }, this.busyDelay);
+  }
+
+  /** Flushes again the moment the checkpointer lets the writer go on. */
+  private flushWhenReleased(checkpointer: SqliteCheckpointer): void {
+    this.flushing = true;
+    void checkpointer.released().then(() => {
+      this.flushing = false;
+      this.flush();
+    });
   }
 
   private rejectPending(err: unknown): void {
