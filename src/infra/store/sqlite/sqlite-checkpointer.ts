@@ -35,10 +35,11 @@ const PAUSED = 1;
  *
  * But under writes that never pause, a PASSIVE checkpoint never catches up, and the log only
  * restarts from its beginning once one has: the file would grow without bound. So once the log
- * is past `restartFrames`, the thread asks this process's writer to pause (a shared flag the
- * writer reads before each transaction; it then retries shortly, as when another process holds
- * the lock) and runs a RESTART checkpoint, which also holds other processes' writers off while
- * it copies the frames written since the PASSIVE ones. The next write starts the log afresh.
+ * is past `restartFrames`, the thread catches up with a few more PASSIVE passes, asks this
+ * process's writer to pause (a shared flag the writer reads before each transaction; it then
+ * waits on the flag, see released()) and runs a RESTART checkpoint, which also holds other
+ * processes' writers off while it copies the frames written since the PASSIVE ones. The next
+ * write starts the log afresh.
  * At the engine's own write rates the pause lasts a few ms; a writer faster than the disk can
  * checkpoint is held for longer, which is what keeps the log bounded.
  */
