@@ -1,5 +1,9 @@
 import { SeqMemory } from './seq-memory';
 
+/** Other jobs, each heard of once. */
+const hear = (memory: SeqMemory, ...jobIds: string[]): void =>
+  jobIds.forEach((id) => memory.remember(id, 1));
+
 describe(SeqMemory.name, () => {
   it('should keep the highest seq of a job', () => {
     const memory = new SeqMemory(10);
@@ -14,12 +18,9 @@ describe(SeqMemory.name, () => {
   it('should forget a job only after two generations without it', () => {
     const memory = new SeqMemory(3);
     memory.remember('old', 7);
-    memory.remember('x1', 1);
-    memory.remember('x2', 1); // a full generation: it becomes the previous one
+    hear(memory, 'x1', 'x2'); // a full generation: it becomes the previous one
     expect(memory.get('old')).toBe(7);
-    memory.remember('x3', 1);
-    memory.remember('x4', 1);
-    memory.remember('x5', 1); // a second one: the first is gone
+    hear(memory, 'x3', 'x4', 'x5'); // a second one: the first is gone
     expect(memory.get('old')).toBe(0);
     expect(memory.get('x3')).toBe(1);
   });
@@ -27,12 +28,9 @@ describe(SeqMemory.name, () => {
   it('should keep a job that is heard of again in the newest generation', () => {
     const memory = new SeqMemory(3);
     memory.remember('busy', 1);
-    memory.remember('x1', 1);
-    memory.remember('x2', 1);
+    hear(memory, 'x1', 'x2');
     memory.remember('busy', 2); // from the previous generation into the current one
-    memory.remember('x3', 1);
-    memory.remember('x4', 1);
-    memory.remember('x5', 1);
+    hear(memory, 'x3', 'x4', 'x5');
     expect(memory.get('busy')).toBe(2);
   });
 });

@@ -63,16 +63,14 @@ export class SqliteDatabase {
   ) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file);
-    // Opening and migrating wait for a process that is doing the same (several may start at once).
-    this.db.pragma(`busy_timeout = ${OPEN_BUSY_MS}`);
-    whileLocked(() => this.db.pragma('journal_mode = WAL'));
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('cache_size = -65536');
-    this.db.exec(
-      'CREATE TABLE IF NOT EXISTS component_versions (component TEXT PRIMARY KEY, version INTEGER NOT NULL)',
-    );
-    // Short: a write that finds another process's transaction retries asynchronously (flush).
-    this.db.pragma(`busy_timeout = ${RUN_BUSY_MS}`);
+    this.opening(() => {
+      whileLocked(() => this.db.pragma('journal_mode = WAL'));
+      this.db.pragma('synchronous = NORMAL');
+      this.db.pragma('cache_size = -65536');
+      this.db.exec(
+        'CREATE TABLE IF NOT EXISTS component_versions (component TEXT PRIMARY KEY, version INTEGER NOT NULL)',
+      );
+    });
     if (file !== ':memory:') {
       this.db.pragma('wal_autocheckpoint = 0');
       // A log that grew in a burst is cut back to this size when it restarts.
@@ -108,10 +106,21 @@ export class SqliteDatabase {
       ).run(component, version + 1);
       return true;
     });
-    this.db.pragma(`busy_timeout = ${OPEN_BUSY_MS}`);
-    try {
+    this.opening(() => {
       let pending = true;
       while (pending) pending = step.immediate();
+    });
+  }
+
+  /**
+   * Runs `work` waiting up to OPEN_BUSY_MS for other processes' locks (several may open and
+   * migrate one file at once); then a read waits RUN_BUSY_MS at most, and a write that finds
+   * another process's transaction retries asynchronously (flush).
+   */
+  private opening(work: () => void): void {
+    this.db.pragma(`busy_timeout = ${OPEN_BUSY_MS}`);
+    try {
+      work();
     } finally {
       this.db.pragma(`busy_timeout = ${RUN_BUSY_MS}`);
     }
@@ -143,16 +152,15 @@ export class SqliteDatabase {
   /**
    * Runs the queued writes in one transaction, at most MAX_BATCH of them (the rest in the next
    * turn, so a burst neither blocks the event loop nor grows the log in one piece). When another
-   * process holds the write lock, or
-   * the checkpointer restarts the log, tries again shortly instead of blocking the event loop
-   * (busy_timeout stays for reads).
+   * process holds the write lock, tries again shortly instead of blocking the event loop
+   * (busy_timeout stays for reads); while the checkpointer restarts the log, waits for it.
    * It never throws (it runs from timers): any other failure rejects the batch's writes, and a
    * closed database rejects whatever is still queued.
    */
   private flush(): void {
     if (this.pending.length === 0) return;
     if (!this.db.open) return this.rejectPending(new Error('the database is closed'));
-    if (this.checkpointer?.holdsWriter()) return this.flushWhenReleased(this.checkpointer);
+    if (this.checkpointer?.holdsWriter()) return this.flushAfter(this.checkpointer.released());
     let began: boolean;
     try {
       began = this.begin();
@@ -185,18 +193,14 @@ export class SqliteDatabase {
 
   /** Flushes again shortly, backing off (1, 2, 4, then 8 ms). */
   private retryLater(): void {
-    this.flushing = true;
     this.busyDelay = Math.min(this.busyDelay * 2 || 1, 8);
-    setTimeout(() => {
-      this.flushing = false;
-      this.flush();
-    }, this.busyDelay);
+    this.flushAfter(new Promise((resolve) => setTimeout(resolve, this.busyDelay)));
   }
 
-  /** Flushes again the moment the checkpointer lets the writer go on. */
-  private flushWhenReleased(checkpointer: SqliteCheckpointer): void {
+  /** Flushes again once `wait` resolves; writes queued meanwhile join that flush. */
+  private flushAfter(wait: Promise<unknown>): void {
     this.flushing = true;
-    void checkpointer.released().then(() => {
+    void wait.then(() => {
       this.flushing = false;
       this.flush();
     });

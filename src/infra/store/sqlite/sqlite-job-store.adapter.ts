@@ -85,6 +85,8 @@ export class SqliteJobStore implements JobStore {
   private database!: SqliteDatabase;
   /** The open transaction's waiting-room moves by owner, written once before it commits. */
   private readonly moves = new Map<string, number>();
+  /** The sum of `moves`: the move of the total count. */
+  private moved = 0;
 
   constructor(private readonly source: string | SqliteDatabase) {}
 
@@ -359,10 +361,8 @@ export class SqliteJobStore implements JobStore {
   /** Waiting-room counts (system jobs excluded): all users, and `owner`'s own. */
   private waitingOf(owner: string): { total: number; owner: number } {
     const row = this.sql(WAITING_SQL).get(owner) as { total: number | null; mine: number | null };
-    let moved = 0;
-    for (const delta of this.moves.values()) moved += delta;
     return {
-      total: (row.total ?? 0) + moved,
+      total: (row.total ?? 0) + this.moved,
       owner: (row.mine ?? 0) + (this.moves.get(owner) ?? 0),
     };
   }
@@ -392,6 +392,7 @@ export class SqliteJobStore implements JobStore {
   /** Moves the waiting-room counts of `owner` and of everyone ('') by `delta`, at commit. */
   private moveWaiting(owner: string, delta: number): void {
     this.moves.set(owner, (this.moves.get(owner) ?? 0) + delta);
+    this.moved += delta;
   }
 
   /** Writes the batch's moves (a burst of inserts or a claim moves each owner's count once). */
@@ -402,6 +403,7 @@ export class SqliteJobStore implements JobStore {
       }
     } finally {
       this.moves.clear();
+      this.moved = 0;
     }
   }
 
