@@ -448,10 +448,10 @@ function describeConcurrency(name: string, openPair: () => Promise<[JobStore, Jo
       expect([JobState.cancelled, JobState.completed]).toContain(final!.state);
     });
 
-    /** `n` jobs claimed by `a` at `now` with leases of `leaseMs`. */
+    /** `n` jobs, due at `now` (a clock tick during the inserts must not hide them), claimed by `a` at `now`. */
     async function runningOnA(n: number, now: number, leaseMs: number): Promise<JobRecord[]> {
       const type = `race-${Math.random()}`;
-      for (let i = 0; i < n; i++) await put(a, { type });
+      for (let i = 0; i < n; i++) await put(a, { type, runAfter: now });
       return a.claim(type, n, { ...by(now, 'na'), leaseMs });
     }
 
