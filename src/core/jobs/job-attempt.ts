@@ -17,8 +17,10 @@ export const runPrefix = (jobId: string, run: number): string => `${jobPrefix(jo
 export interface Attempt {
   record: JobRecord;
   token: string;
-  controller: AbortController;
+  /** Why the attempt was aborted, once it was. */
   reason?: AbortReason;
+  /** The handler's signal, made on its first read: a quick handler may never read it. */
+  controller?: AbortController;
   /** Set once the attempt was concluded: a late handler can no longer store results. */
   closed: boolean;
   /** Runs once when the attempt is aborted (cheaper than a listener on the signal). */
@@ -26,14 +28,23 @@ export interface Attempt {
 }
 
 export function newAttempt(record: JobRecord): Attempt {
-  return { record, token: record.leaseToken!, controller: new AbortController(), closed: false };
+  return { record, token: record.leaseToken!, closed: false };
 }
 
 export function abortAttempt(attempt: Attempt, reason: AbortReason): void {
-  if (attempt.controller.signal.aborted) return;
+  if (attempt.reason !== undefined) return;
   attempt.reason = reason;
-  attempt.controller.abort(new JobAbortedError(reason));
+  attempt.controller?.abort(new JobAbortedError(reason));
   attempt.onAbort?.();
+}
+
+/** The attempt's abort signal (already aborted when the attempt was before the first read). */
+function signalOf(attempt: Attempt): AbortSignal {
+  if (!attempt.controller) {
+    attempt.controller = new AbortController();
+    if (attempt.reason !== undefined) attempt.controller.abort(new JobAbortedError(attempt.reason));
+  }
+  return attempt.controller.signal;
 }
 
 /** What a handler gets; results go under the attempt's own prefix and stop once it is closed. */
@@ -52,7 +63,12 @@ export function attemptContext(
     owner,
     payload,
     attempt: number,
-    signal: attempt.controller.signal,
+    get signal() {
+      return signalOf(attempt);
+    },
+    throwIfAborted: () => {
+      if (attempt.reason !== undefined) throw new JobAbortedError(attempt.reason);
+    },
     progress: report.progress,
     log: report.log,
     storeResult: async (filename: string, body: Readable | Buffer, contentType: string) => {
@@ -77,7 +93,7 @@ export function settleOrGiveUp<T>(work: Promise<T>, attempt: Attempt, graceMs: n
       grace.unref();
       work.finally(() => clearTimeout(grace)).catch(() => undefined);
     };
-    if (attempt.controller.signal.aborted) onAbort();
+    if (attempt.reason !== undefined) onAbort();
     else attempt.onAbort = onAbort;
     work.then(resolve, reject);
   });

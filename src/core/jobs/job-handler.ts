@@ -14,6 +14,8 @@ export interface JobContext<P = unknown> {
   readonly attempt: number;
   /** Fires on cancel, timeout, shutdown or a lost lease; stop work promptly when it does. */
   readonly signal: AbortSignal;
+  /** Throws once the attempt was aborted: a check that costs less than reading `signal`. */
+  throwIfAborted(): void;
   /** Reports progress; percent never goes backwards within an attempt. */
   progress(percent: number, stage?: string, message?: string): void;
   /** Adds a line to the job's log (the last 50 are kept). */

@@ -40,21 +40,22 @@ export class DiagnosticHandler implements JobHandler<DiagnosticPayload> {
     const report = (step: number): void =>
       ctx.progress((step / steps) * 100, 'work', `step ${step} of ${steps}`);
     if (cpu) await burnCpu(durationMs, steps, ctx.signal, report);
-    else await this.sleepSteps(durationMs, steps, ctx.signal, report);
+    else await this.sleepSteps(durationMs, steps, ctx, report);
     if (resultBytes === 0) return;
     ctx.progress(100, 'store', 'writing result');
     return ctx.storeResult('diagnostic.bin', randomStream(resultBytes), 'application/octet-stream');
   }
 
+  /** A job of no duration never reads the signal (it costs an AbortController per attempt). */
   private async sleepSteps(
     ms: number,
     steps: number,
-    signal: AbortSignal,
+    ctx: JobContext,
     report: (s: number) => void,
   ): Promise<void> {
     for (let step = 1; step <= steps; step++) {
-      if (ms > 0) await sleep(ms / steps, undefined, { signal });
-      signal.throwIfAborted();
+      if (ms > 0) await sleep(ms / steps, undefined, { signal: ctx.signal });
+      ctx.throwIfAborted();
       report(step);
     }
   }
