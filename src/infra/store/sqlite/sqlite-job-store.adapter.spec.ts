@@ -81,6 +81,48 @@ describe(SqliteJobStore.name, () => {
       expect((await store.changes(head, 100)).map((c) => c.node)).toEqual([NODE, 'n9', NODE]);
       await store.close();
     });
+
+    it("should log a batch's entries in the order of its writes, however many", async () => {
+      const store = new SqliteJobStore(':memory:');
+      await store.init();
+      const head = await store.feedHead();
+      const records = Array.from({ length: 150 }, () => makeRecord());
+      await Promise.all(records.map((r) => store.insert(r, ROOMY, by()))); // one transaction
+      const victim = records[70];
+      await Promise.all([
+        store.delete(victim.id, by(Date.now(), 'n9')),
+        store.requestCancel(records[0].id, by(Date.now(), 'n8'), 60_000),
+      ]);
+      const feed = await store.changes(head, 1_000);
+      expect(feed.map((c) => c.jobId)).toEqual([
+        ...records.map((r) => r.id),
+        victim.id,
+        records[0].id,
+      ]);
+      expect(feed.slice(-2).map((c) => [c.kind, c.node])).toEqual([
+        ['deleted', 'n9'],
+        ['state', 'n8'],
+      ]);
+      const positions = feed.map((c) => c.position);
+      expect(positions).toEqual([...positions].sort((a, b) => a - b));
+      expect(new Set(positions).size).toBe(152);
+      await store.close();
+    });
+
+    it('should log no entry for a write of the batch that fails', async () => {
+      const store = new SqliteJobStore(':memory:');
+      await store.init();
+      await put(store, { idempotencyKey: 'k' });
+      const head = await store.feedHead();
+      const other = makeRecord();
+      const [again] = await Promise.allSettled([
+        store.insert(makeRecord({ idempotencyKey: 'k' }), ROOMY, by()),
+        store.insert(other, ROOMY, by()),
+      ]);
+      expect(again.status).toBe('rejected');
+      expect((await store.changes(head, 10)).map((c) => c.jobId)).toEqual([other.id]);
+      await store.close();
+    });
   });
 
   describe('migration to feed positions without AUTOINCREMENT', () => {

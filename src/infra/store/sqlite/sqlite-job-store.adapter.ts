@@ -66,7 +66,10 @@ const CHANGES_SQL =
   'SELECT * FROM page WHERE node != @node OR position = (SELECT MAX(position) FROM page) ' +
   'ORDER BY position';
 const ROW_SQL = `SELECT ${RECORD_SELECT} FROM jobs WHERE id = ?`;
-const CHANGE_SQL = 'INSERT INTO job_changes (jobId, owner, node, kind, at) VALUES (?, ?, ?, ?, ?)';
+/** Feed entries per insert statement (5 values each) when a batch writes them at commit. */
+const CHANGES_PER_INSERT = 64;
+const changeInsertSql = (n: number): string =>
+  `INSERT INTO job_changes (jobId, owner, node, kind, at) VALUES ${Array(n).fill('(?, ?, ?, ?, ?)').join(', ')}`;
 
 /** A record read in the open transaction, with the rowid its update goes to. */
 interface Stored {
@@ -87,13 +90,18 @@ export class SqliteJobStore implements JobStore {
   private readonly moves = new Map<string, number>();
   /** The sum of `moves`: the move of the total count. */
   private moved = 0;
+  /** The open transaction's feed entries, five values each, written in order before it commits. */
+  private changeValues: unknown[] = [];
 
   constructor(private readonly source: string | SqliteDatabase) {}
 
   init(): Promise<void> {
     this.database = typeof this.source === 'string' ? new SqliteDatabase(this.source) : this.source;
     this.database.migrate('jobs', MIGRATIONS);
-    this.database.beforeCommit(() => this.writeMoves());
+    this.database.beforeCommit(() => {
+      this.writeMoves();
+      this.writeChanges();
+    });
     return Promise.resolve();
   }
 
@@ -407,8 +415,20 @@ export class SqliteJobStore implements JobStore {
     }
   }
 
+  /** Adds a feed entry; the batch's entries are inserted together at commit, in this order. */
   private logChange(jobId: string, owner: string, by: Writer, kind: JobChange['kind']): void {
-    this.sql(CHANGE_SQL).run(jobId, owner, by.node, kind, by.now);
+    this.changeValues.push(jobId, owner, by.node, kind, by.now);
+  }
+
+  /** Inserts the batch's feed entries, many to a statement (one per entry costs twice as much). */
+  private writeChanges(): void {
+    const values = this.changeValues;
+    this.changeValues = [];
+    const step = CHANGES_PER_INSERT * 5;
+    for (let i = 0; i < values.length; i += step) {
+      const chunk = values.slice(i, i + step);
+      this.sql(changeInsertSql(chunk.length / 5)).run(chunk);
+    }
   }
 }
 
