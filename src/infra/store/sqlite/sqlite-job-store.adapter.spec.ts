@@ -109,6 +109,26 @@ describe(SqliteJobStore.name, () => {
       await store.close();
     });
 
+    it('should log nothing of a batch that fails at its end, nor in the next batch', async () => {
+      const database = new SqliteDatabase(':memory:');
+      const store = new SqliteJobStore(database);
+      await store.init();
+      const head = await store.feedHead();
+      // The counts can be read but not written: the batch fails in its last statements.
+      database.db.exec(
+        'ALTER TABLE job_waiting RENAME TO job_waiting_away; ' +
+          'CREATE VIEW job_waiting AS SELECT * FROM job_waiting_away',
+      );
+      const lost = makeRecord();
+      await expect(store.insert(lost, ROOMY, by())).rejects.toThrow(/view/);
+      database.db.exec('DROP VIEW job_waiting; ALTER TABLE job_waiting_away RENAME TO job_waiting');
+      const kept = await put(store);
+      expect((await store.changes(head, 10)).map((c) => c.jobId)).toEqual([kept.id]);
+      expect(await store.get(lost.id)).toBeNull();
+      expect(await store.countWaiting()).toBe(1);
+      await database.close();
+    });
+
     it('should log no entry for a write of the batch that fails', async () => {
       const store = new SqliteJobStore(':memory:');
       await store.init();

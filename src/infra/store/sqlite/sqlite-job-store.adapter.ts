@@ -98,10 +98,7 @@ export class SqliteJobStore implements JobStore {
   init(): Promise<void> {
     this.database = typeof this.source === 'string' ? new SqliteDatabase(this.source) : this.source;
     this.database.migrate('jobs', MIGRATIONS);
-    this.database.beforeCommit(() => {
-      this.writeMoves();
-      this.writeChanges();
-    });
+    this.database.beforeCommit(() => this.endBatch());
     return Promise.resolve();
   }
 
@@ -403,12 +400,19 @@ export class SqliteJobStore implements JobStore {
     this.moved += delta;
   }
 
-  /** Writes the batch's moves (a burst of inserts or a claim moves each owner's count once). */
-  private writeMoves(): void {
+  /**
+   * Writes what the batch accumulated, just before it commits: the waiting-room moves (a burst
+   * of inserts or a claim moves each owner's count once) and the feed entries. Forgets them
+   * either way: a batch that fails here is rolled back whole.
+   */
+  private endBatch(): void {
+    const changes = this.changeValues;
+    this.changeValues = [];
     try {
       for (const [owner, delta] of this.moves) {
         if (delta !== 0) this.sql(COUNT_SQL).run(owner, delta, delta);
       }
+      this.writeChanges(changes);
     } finally {
       this.moves.clear();
       this.moved = 0;
@@ -420,10 +424,8 @@ export class SqliteJobStore implements JobStore {
     this.changeValues.push(jobId, owner, by.node, kind, by.now);
   }
 
-  /** Inserts the batch's feed entries, many to a statement (one per entry costs twice as much). */
-  private writeChanges(): void {
-    const values = this.changeValues;
-    this.changeValues = [];
+  /** Inserts feed entries, many to a statement (one statement per entry costs twice as much). */
+  private writeChanges(values: unknown[]): void {
     const step = CHANGES_PER_INSERT * 5;
     for (let i = 0; i < values.length; i += step) {
       const chunk = values.slice(i, i + step);
