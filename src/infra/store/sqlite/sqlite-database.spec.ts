@@ -94,6 +94,22 @@ describe('SqliteDatabase', () => {
     expect(count()).toBe(3);
   });
 
+  it('should run every commit hook when an earlier one throws, and throw the first failure', async () => {
+    const ran: string[] = [];
+    database.beforeCommit(() => {
+      ran.push('first');
+      throw new Error('first failed');
+    });
+    database.beforeCommit(() => {
+      ran.push('second');
+      throw new Error('second failed');
+    });
+    database.beforeCommit(() => ran.push('third'));
+    await expect(insert(1)).rejects.toThrow('first failed');
+    expect(ran).toEqual(['first', 'second', 'third']);
+    expect(count()).toBe(0);
+  });
+
   it('should open and migrate while another process holds the write lock mid-migration', async () => {
     const file = join(dir, 'racing.sqlite');
     const other = holdWriteLock(

@@ -143,10 +143,24 @@ export class SqliteDatabase {
   /**
    * Runs `hook` at the end of every write batch, inside its transaction, just before COMMIT: an
    * adapter writes there what its writes of the batch accumulated (e.g. counters moved once).
-   * A hook that throws rolls the whole batch back.
+   * A hook that throws rolls the whole batch back; the other hooks still run (and so forget
+   * their batch's state), their writes rolled back with it.
    */
   beforeCommit(hook: () => void): void {
     this.commitHooks.push(hook);
+  }
+
+  /** Runs every commit hook; throws the first failure once all of them ran. */
+  private runCommitHooks(): void {
+    let failure: { err: unknown } | undefined;
+    for (const hook of this.commitHooks) {
+      try {
+        hook();
+      } catch (err) {
+        failure ??= { err };
+      }
+    }
+    if (failure) throw failure.err;
   }
 
   /**
@@ -177,7 +191,7 @@ export class SqliteDatabase {
   private commit(batch: PendingWrite[]): void {
     const results = batch.map((w) => this.runOne(w));
     try {
-      this.commitHooks.forEach((hook) => hook());
+      this.runCommitHooks();
       this.prepared('COMMIT').run();
     } catch (err) {
       this.rollback();

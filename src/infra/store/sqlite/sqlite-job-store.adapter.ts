@@ -71,6 +71,9 @@ const CHANGES_PER_INSERT = 64;
 const changeInsertSql = (n: number): string =>
   `INSERT INTO job_changes (jobId, owner, node, kind, at) VALUES ${Array(n).fill('(?, ?, ?, ?, ?)').join(', ')}`;
 
+/** Connections that have a job store: one each (see init). */
+const attached = new WeakSet<SqliteDatabase>();
+
 /** A record read in the open transaction, with the rowid its update goes to. */
 interface Stored {
   record: JobRecord;
@@ -96,14 +99,24 @@ export class SqliteJobStore implements JobStore {
   constructor(private readonly source: string | SqliteDatabase) {}
 
   init(): Promise<void> {
-    this.database = typeof this.source === 'string' ? new SqliteDatabase(this.source) : this.source;
+    const database =
+      typeof this.source === 'string' ? new SqliteDatabase(this.source) : this.source;
+    if (attached.has(database)) {
+      // Two stores' batch state (counts, feed entries) would be written out of write order.
+      const message = `${database.file} already has a job store on this connection`;
+      return Promise.reject(new Error(message));
+    }
+    attached.add(database);
+    this.database = database;
     this.database.migrate('jobs', MIGRATIONS);
     this.database.beforeCommit(() => this.endBatch());
     return Promise.resolve();
   }
 
   async close(): Promise<void> {
-    if (typeof this.source === 'string') await this.database?.close();
+    if (!this.database) return;
+    attached.delete(this.database);
+    if (typeof this.source === 'string') await this.database.close();
   }
 
   ping(): Promise<void> {
