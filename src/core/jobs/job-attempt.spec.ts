@@ -43,6 +43,14 @@ describe('job attempt', () => {
     expect(() => ctx.throwIfAborted()).toThrow(JobAbortedError);
   });
 
+  it('should throw from throwIfAborted after an abort, with no signal ever read', () => {
+    const attempt = running();
+    const ctx = contextOf(attempt);
+    abortAttempt(attempt, AbortReason.cancel);
+    expect(() => ctx.throwIfAborted()).toThrow('job aborted: cancel');
+    expect(attempt.controller).toBeUndefined();
+  });
+
   it('should keep the first reason and run onAbort once', () => {
     const attempt = running();
     const onAbort = jest.fn();
