@@ -68,8 +68,12 @@ const CHANGES_SQL =
 const ROW_SQL = `SELECT ${RECORD_SELECT} FROM jobs WHERE id = ?`;
 /** Feed entries per insert statement (5 values each) when a batch writes them at commit. */
 const CHANGES_PER_INSERT = 64;
-const changeInsertSql = (n: number): string =>
-  `INSERT INTO job_changes (jobId, owner, node, kind, at) VALUES ${Array(n).fill('(?, ?, ?, ?, ?)').join(', ')}`;
+/** The insert of `n` feed entries at index n, made once (not at every commit). */
+const CHANGE_INSERTS = Array.from(
+  { length: CHANGES_PER_INSERT + 1 },
+  (_, n) =>
+    `INSERT INTO job_changes (jobId, owner, node, kind, at) VALUES ${Array(n).fill('(?, ?, ?, ?, ?)').join(', ')}`,
+);
 
 /** Connections that have a job store: one each (see init). */
 const attached = new WeakSet<SqliteDatabase>();
@@ -442,7 +446,7 @@ export class SqliteJobStore implements JobStore {
     const step = CHANGES_PER_INSERT * 5;
     for (let i = 0; i < values.length; i += step) {
       const chunk = values.slice(i, i + step);
-      this.sql(changeInsertSql(chunk.length / 5)).run(chunk);
+      this.sql(CHANGE_INSERTS[chunk.length / 5]).run(chunk);
     }
   }
 }
